@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+
+/**
+ * The only reader of process.env. Every variable is parsed once at boot into a typed object; all
+ * invalid variables are reported together, so an operator fixes their environment in one go.
+ * Each variable is documented in .env.example and in the README's configuration table.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  publicUrl: string
+  dataDir: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  redisUrl: string | undefined
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string
+  jwtSecret: string
+  jwtAccessTtlSeconds: number
+  jwtRefreshTtlSeconds: number
+  corsOrigins: string[]
+  bodyLimitBytes: number
+  trustProxy: boolean
+  businessTimezone: string
+  loginRateLimitPerMinute: number
+  loginLockoutThreshold: number
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const NODE_ENVS = ['development', 'production', 'test'] as const
+const MIN_JWT_SECRET_BYTES = 32
+
+/** Parses the environment; throws a ConfigError that lists every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const read = new Reader(env, problems)
+
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development')
+  const port = read.integer('PORT', 3000, 0, 65535)
+  const host = read.string('HOST', '127.0.0.1')
+  const dataDir = path.resolve(read.string('DATA_DIR', './data'))
+  const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '')
+  const databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:'])
+  const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'])
+  const jwtSecret = read.optionalString('JWT_SECRET')
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < MIN_JWT_SECRET_BYTES) {
+    problems.push(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long.`)
+  } else if (jwtSecret === undefined && nodeEnv === 'production') {
+    problems.push(
+      `JWT_SECRET is required when NODE_ENV=production (at least ${MIN_JWT_SECRET_BYTES} bytes; e.g. \`openssl rand -base64 48\`).`,
+    )
+  }
+
+  const config: Config = {
+    nodeEnv,
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    databaseUrl,
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    redisUrl,
+    redisPrefix: read.string('REDIS_PREFIX', 'bureau:'),
+    jwtSecret: jwtSecret ?? '',
+    jwtAccessTtlSeconds: read.duration('JWT_ACCESS_TTL', 5 * 60),
+    jwtRefreshTtlSeconds: read.duration('JWT_REFRESH_TTL', 24 * 60 * 60),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    bodyLimitBytes: read.integer('BODY_LIMIT', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    trustProxy: read.boolean('TRUST_PROXY', false),
+    businessTimezone: read.timezone('BUSINESS_TIMEZONE', 'UTC'),
+    loginRateLimitPerMinute: read.integer('LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 1_000_000),
+    loginLockoutThreshold: read.integer('LOGIN_LOCKOUT_THRESHOLD', 5, 1, 1000),
+    shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', 10) * 1000,
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+/**
+ * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR, so tokens survive
+ * restarts of the embedded server without any setup.
+ */
+export function withDevelopmentSecret(config: Config): Config {
+  if (config.jwtSecret !== '') return config
+  const file = path.join(config.dataDir, 'jwt-secret')
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true })
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' })
+  }
+  return { ...config, jwtSecret: readFileSync(file, 'utf8').trim() }
+}
+
+class Reader {
+  private readonly env: Env
+  private readonly problems: string[]
+
+  constructor(env: Env, problems: string[]) {
+    this.env = env
+    this.problems = problems
+  }
+
+  /** An empty variable counts as unset, as in most .env tooling. */
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name)
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}").`)
+      return fallback
+    }
+    return Number(value)
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase()
+    if (value === undefined) return fallback
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true
+    if (['0', 'false', 'no', 'off'].includes(value)) return false
+    this.problems.push(`${name} must be true or false (got "${value}").`)
+    return fallback
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}").`)
+    return fallback
+  }
+
+  /** Seconds, or a number with a unit: 90, 90s, 5m, 12h, 7d. */
+  duration(name: string, fallbackSeconds: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallbackSeconds
+    const units: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
+    const match = /^(\d+)\s*([smhd]?)$/.exec(value)
+    const seconds = match ? Number(match[1]) * (units[match[2] ?? ''] ?? NaN) : NaN
+    if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+      this.problems.push(
+        `${name} must be a positive duration such as 300, 90s, 5m, 12h or 7d (got "${value}").`,
+      )
+      return fallbackSeconds
+    }
+    return seconds
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!URL.canParse(value) || !['http:', 'https:'].includes(new URL(value).protocol)) {
+      this.problems.push(`${name} must be an absolute http(s) URL (got "${value}").`)
+      return fallback
+    }
+    return value
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name)
+    if (value === undefined) return undefined
+    if (!URL.canParse(value) || !protocols.includes(new URL(value).protocol)) {
+      this.problems.push(
+        `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}.`,
+      )
+      return undefined
+    }
+    return value
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+  }
+
+  timezone(name: string, fallback: string): string {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value })
+      return value
+    } catch {
+      this.problems.push(
+        `${name} must be an IANA time zone such as UTC or America/Sao_Paulo (got "${value}").`,
+      )
+      return fallback
+    }
+  }
+}

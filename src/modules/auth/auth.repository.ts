@@ -1,0 +1,275 @@
+import { sql, type Generated, type GeneratedAlways, type Selectable } from 'kysely'
+import type { Executor } from '../../platform/database/transaction.ts'
+import type { Role } from '../../platform/http/actor.ts'
+
+export type AuthTables = {
+  users: {
+    id: GeneratedAlways<number>
+    email: string
+    password_hash: string | null
+    first_name: string
+    last_name: string
+    phone: string | null
+    iban: string | null
+    roles: Role[]
+    is_active: Generated<boolean>
+    email_verified_at: Date | null
+    created_at: Date
+    updated_at: Date
+  }
+  sessions: {
+    id: string
+    user_id: number
+    created_at: Date
+    revoked_at: Date | null
+    revoked_reason: string | null
+  }
+  refresh_tokens: {
+    token_hash: string
+    session_id: string
+    created_at: Date
+    expires_at: Date
+    used_at: Date | null
+  }
+  login_throttles: {
+    account_key: string
+    failures: number
+    last_failure_at: Date
+    locked_until: Date | null
+  }
+}
+
+export type AuthDb = Executor<AuthTables>
+export type UserRow = Selectable<AuthTables['users']>
+
+export interface NewUser {
+  email: string
+  passwordHash: string | null
+  firstName: string
+  lastName: string
+  phone: string | null
+  iban: string | null
+  roles: Role[]
+  now: Date
+}
+
+export async function insertUser(db: AuthDb, user: NewUser): Promise<UserRow> {
+  return db
+    .insertInto('users')
+    .values({
+      email: user.email,
+      password_hash: user.passwordHash,
+      first_name: user.firstName,
+      last_name: user.lastName,
+      phone: user.phone,
+      iban: user.iban,
+      roles: user.roles,
+      created_at: user.now,
+      updated_at: user.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findUserByEmail(db: AuthDb, email: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst()
+}
+
+export async function findUserById(db: AuthDb, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export interface UserChanges {
+  first_name?: string
+  last_name?: string
+  phone?: string | null
+  iban?: string | null
+  password_hash?: string
+  roles?: Role[]
+  is_active?: boolean
+}
+
+export async function updateUser(db: AuthDb, id: number, changes: UserChanges, now: Date): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export interface UserFilter {
+  email?: string | undefined
+  role?: Role | undefined
+}
+
+export async function listUsers(
+  db: AuthDb,
+  filter: UserFilter,
+  page: { limit: number; offset: number },
+): Promise<{ count: number; rows: UserRow[] }> {
+  let query = db.selectFrom('users')
+  if (filter.email !== undefined)
+    query = query.where(sql<string>`lower(email)`, '=', filter.email.toLowerCase())
+  if (filter.role !== undefined) query = query.where(sql<boolean>`roles @> array[${filter.role}]::text[]`)
+  const [total, rows] = await Promise.all([
+    query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    query.selectAll().orderBy('id').limit(page.limit).offset(page.offset).execute(),
+  ])
+  return { count: total.count, rows }
+}
+
+/** What an access token is checked against on every request: the user as of now, and its session. */
+export async function findSessionHolder(
+  db: AuthDb,
+  userId: number,
+  sessionId: string,
+): Promise<{ roles: Role[]; is_active: boolean; revoked_at: Date | null } | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.roles', 'users.is_active', 'sessions.revoked_at'])
+    .where('sessions.id', '=', sessionId)
+    .where('users.id', '=', userId)
+    .executeTakeFirst()
+}
+
+export async function insertSession(
+  db: AuthDb,
+  session: { id: string; userId: number; now: Date },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ id: session.id, user_id: session.userId, created_at: session.now })
+    .execute()
+}
+
+export async function revokeSession(db: AuthDb, sessionId: string, reason: string, now: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+/** Revokes every open session of a user, except `keep` (the caller's own, when given). */
+export async function revokeUserSessions(
+  db: AuthDb,
+  userId: number,
+  reason: string,
+  now: Date,
+  keep?: string,
+): Promise<void> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+  if (keep !== undefined) query = query.where('id', '!=', keep)
+  await query.execute()
+}
+
+export async function insertRefreshToken(
+  db: AuthDb,
+  token: { hash: string; sessionId: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: token.hash,
+      session_id: token.sessionId,
+      created_at: token.now,
+      expires_at: token.expiresAt,
+    })
+    .execute()
+}
+
+/**
+ * Spends a refresh token: one conditional update, so of two concurrent refreshes with the same token
+ * exactly one succeeds. Returns the session and user it belongs to, or undefined when it was already
+ * used, has expired, or its session or user is no longer valid.
+ */
+export async function spendRefreshToken(
+  db: AuthDb,
+  hash: string,
+  now: Date,
+): Promise<{ sessionId: string; userId: number } | undefined> {
+  const spent = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('session_id')
+    .executeTakeFirst()
+  if (!spent) return undefined
+  const holder = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id as user_id'])
+    .where('sessions.id', '=', spent.session_id)
+    .where('sessions.revoked_at', 'is', null)
+    .where('users.is_active', '=', true)
+    .executeTakeFirst()
+  return holder ? { sessionId: spent.session_id, userId: holder.user_id } : undefined
+}
+
+export async function findRefreshToken(
+  db: AuthDb,
+  hash: string,
+): Promise<{ session_id: string; used_at: Date | null; user_id: number } | undefined> {
+  return db
+    .selectFrom('refresh_tokens')
+    .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+    .select(['refresh_tokens.session_id', 'refresh_tokens.used_at', 'sessions.user_id'])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst()
+}
+
+export async function findLoginThrottle(
+  db: AuthDb,
+  accountKey: string,
+): Promise<Selectable<AuthTables['login_throttles']> | undefined> {
+  return db.selectFrom('login_throttles').selectAll().where('account_key', '=', accountKey).executeTakeFirst()
+}
+
+/**
+ * Counts one more failed login for an account key in one statement (safe under concurrent attempts);
+ * failures older than `forgetBefore` no longer count. Returns the new count.
+ */
+export async function recordLoginFailure(
+  db: AuthDb,
+  accountKey: string,
+  now: Date,
+  forgetBefore: Date,
+): Promise<number> {
+  const row = await db
+    .insertInto('login_throttles')
+    .values({ account_key: accountKey, failures: 1, last_failure_at: now })
+    .onConflict((oc) =>
+      oc.column('account_key').doUpdateSet({
+        failures: sql<number>`case when login_throttles.last_failure_at < ${forgetBefore} then 1 else login_throttles.failures + 1 end`,
+        last_failure_at: now,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow()
+  return row.failures
+}
+
+export async function lockAccount(db: AuthDb, accountKey: string, until: Date): Promise<void> {
+  await db
+    .updateTable('login_throttles')
+    .set({ locked_until: until })
+    .where('account_key', '=', accountKey)
+    .execute()
+}
+
+export async function clearLoginThrottle(db: AuthDb, accountKey: string): Promise<void> {
+  await db.deleteFrom('login_throttles').where('account_key', '=', accountKey).execute()
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import { forbidden, unauthenticated } from '../errors.ts'
+import { hasRole, type Actor, type Role } from './actor.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `authenticate` guard; read it through `actorOf(request)`. */
+    actor: Actor | null
+  }
+}
+
+/** Resolves a bearer token to the actor it belongs to, or throws an `unauthenticated` AppError. */
+export type ActorResolver = (accessToken: string) => Promise<Actor>
+
+export interface Guards {
+  /** preHandler: the request must carry a valid access token of an active user. */
+  authenticate: preHandlerAsyncHookHandler
+  /** preHandler (after `authenticate`): the actor must hold at least one of `roles`. */
+  requireRole(...roles: Role[]): preHandlerAsyncHookHandler
+}
+
+export function createGuards(resolveActor: ActorResolver): Guards {
+  const authenticate: preHandlerAsyncHookHandler = async (request) => {
+    const header = request.headers.authorization
+    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match?.[1]) {
+      throw unauthenticated('not_authenticated', 'Authentication credentials were not provided.')
+    }
+    request.actor = await resolveActor(match[1])
+  }
+  Object.defineProperty(authenticate, BEARER, { value: true })
+  return {
+    authenticate,
+    requireRole(...roles) {
+      return async (request) => {
+        if (!hasRole(actorOf(request), ...roles)) throw forbidden()
+      }
+    },
+  }
+}
+
+/** The authenticated actor of a request that passed `authenticate`. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor)
+    throw unauthenticated('not_authenticated', 'Authentication credentials were not provided.')
+  return request.actor
+}
+
+const BEARER = Symbol('requires a bearer token')
+
+/** True for a preHandler made by `createGuards().authenticate`; the OpenAPI document marks its routes. */
+export function requiresBearer(handler: unknown): boolean {
+  return typeof handler === 'function' && BEARER in handler
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import type { Redis } from 'ioredis'
+import type { Config } from '../../config.ts'
+import type { Logger } from '../telemetry/logger.ts'
+import { errorHandler } from './error-handler.ts'
+import { requiresBearer } from './guards.ts'
+import { problem, sendProblem } from './problem.ts'
+import { ProblemSchema } from './schemas.ts'
+import { validatorCompiler } from './validation.ts'
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface OpenApiTag {
+  name: string
+  description: string
+}
+
+export interface HttpServerOptions {
+  config: Config
+  logger: Logger
+  /** Shared store for rate limits across replicas; in-process when absent. */
+  redis?: Redis | undefined
+  tags: OpenApiTag[]
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** One line per request, on completion: two lines per request halve the throughput. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    _error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const path = request.url.split('?', 1)[0]
+    reply.log.info(
+      { method: request.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    )
+  }
+
+  override routeNotFound(): void {}
+}
+
+/**
+ * A Fastify instance with the API's conventions: request ids, one error shape, 404/405, strict
+ * validation, security headers, CORS, rate limiting, OpenAPI at /openapi.json and docs at /docs.
+ * Modules register their routes on it afterwards.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<App> {
+  const { config } = options
+  const loggerInstance: FastifyBaseLogger = options.logger
+  const app = Fastify({
+    loggerInstance,
+    logController: new OneLinePerRequest(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (raw) => {
+      const given = raw.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req-${randomUUID()}`
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(errorHandler)
+  app.decorateRequest('actor', null)
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  // API convention: an empty query parameter (`?status=`) means "not given".
+  app.addHook('preValidation', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined
+    if (query && typeof query === 'object') {
+      for (const [key, value] of Object.entries(query)) if (value === '') Reflect.deleteProperty(query, key)
+    }
+  })
+
+  registerNotFoundAndMethodNotAllowed(app)
+  documentErrorsAndSecurity(app)
+
+  await app.register(helmet, {
+    // The interactive docs page needs its own scripts and styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:', 'validator.swagger.io'] },
+    },
+  })
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+      maxAge: 600,
+    })
+  }
+  await app.register(rateLimit, {
+    global: false,
+    ...(options.redis ? { redis: options.redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many requests; try again in ${context.after}.`,
+    }),
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bureau API',
+        version: '0.1.0',
+        description:
+          'Back-office API: accounts and roles, companies, supplier payments and anticipations, complaints and refunds, hotel bookings. Errors use application/problem+json (RFC 9457).',
+      },
+      servers: [{ url: config.publicUrl }],
+      tags: options.tags,
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, logLevel: 'warn' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  return app
+}
+
+/**
+ * Unknown paths → 404 and known paths with another method → 405 (with `Allow`), both as problems.
+ * Fastify answers 404 for both, so a second router that mirrors every route tells them apart.
+ */
+function registerNotFoundAndMethodNotAllowed(app: App): void {
+  const known = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 })
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) {
+      if (!known.hasRoute(method as HTTPMethod, route.url))
+        known.on(method as HTTPMethod, route.url, () => undefined)
+    }
+  })
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/'
+    const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
+      (method) => known.find(method as HTTPMethod, path) !== null,
+    )
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '))
+      return sendProblem(
+        reply,
+        problem(request, 405, 'method_not_allowed', `Method ${request.method} is not allowed on ${path}.`),
+      )
+    }
+    return sendProblem(reply, problem(request, 404, 'not_found', `No route ${request.method} ${path}.`))
+  })
+}
+
+/** Every documented route lists the problem responses, and the bearer scheme when it authenticates. */
+function documentErrorsAndSecurity(app: App): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return
+    const preHandlers = [route.preHandler ?? []].flat()
+    const schema = route.schema as Record<string, unknown>
+    if (preHandlers.some(requiresBearer)) schema.security = [{ bearerAuth: [] }]
+    schema.response = {
+      ...(schema.response as object | undefined),
+      '4xx': ProblemSchema,
+      '5xx': ProblemSchema,
+    }
+  })
+}

@@ -1,0 +1,138 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { FastifySchemaCompiler } from 'fastify'
+import type { FieldErrors } from '../errors.ts'
+
+/**
+ * Request validation. Bodies are checked as sent (a number is not a string, unknown fields are
+ * errors); query strings and path parameters arrive as text and are coerced to their declared types.
+ */
+function createAjv(coerceTypes: Options['coerceTypes']): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes,
+    strict: false,
+    // Errors then carry their schema, so a schema's `x-error` message can be shown.
+    verbose: true,
+  })
+  // ajv-formats ships as CommonJS; its default export is the plugin function.
+  addFormats.default(ajv)
+  return ajv
+}
+
+const bodyAjv = createAjv(false)
+const textAjv = createAjv('array')
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? bodyAjv : textAjv).compile(schema)
+
+/** Turns Ajv's errors into field → messages, in words a person reads. */
+export function toFieldErrors(
+  errors: readonly Partial<ErrorObject>[],
+  part: string | undefined,
+): FieldErrors {
+  const fields: FieldErrors = {}
+  for (const error of errors) {
+    const { field, message } = describe(error, part)
+    const messages = (fields[field] ??= [])
+    if (!messages.includes(message)) messages.push(message)
+  }
+  return fields
+}
+
+function describe(error: Partial<ErrorObject>, part: string | undefined): { field: string; message: string } {
+  const path = (error.instancePath ?? '')
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const params = (error.params ?? {}) as Record<string, unknown>
+  // A problem with the body as a whole is not about one field.
+  const at = (extra?: unknown) =>
+    [...path, ...(typeof extra === 'string' ? [extra] : [])].join('.') ||
+    (part === undefined || part === 'body' ? 'non_field_errors' : part)
+  const custom = (error.parentSchema as { 'x-error'?: string } | undefined)?.['x-error']
+  if (custom !== undefined && error.keyword !== 'required' && error.keyword !== 'additionalProperties') {
+    return { field: at(), message: custom }
+  }
+  switch (error.keyword) {
+    case 'required':
+      return { field: at(params.missingProperty), message: 'This field is required.' }
+    case 'additionalProperties':
+      return { field: at(params.additionalProperty), message: 'Unknown field.' }
+    case 'type':
+      return { field: at(), message: typeMessage(String(params.type)) }
+    case 'minLength':
+      return Number(params.limit) === 1
+        ? { field: at(), message: 'This field may not be blank.' }
+        : { field: at(), message: `Ensure this field has at least ${String(params.limit)} characters.` }
+    case 'maxLength':
+      return {
+        field: at(),
+        message: `Ensure this field has no more than ${String(params.limit)} characters.`,
+      }
+    case 'minimum':
+      return {
+        field: at(),
+        message: `Ensure this value is greater than or equal to ${String(params.limit)}.`,
+      }
+    case 'maximum':
+      return { field: at(), message: `Ensure this value is less than or equal to ${String(params.limit)}.` }
+    case 'exclusiveMinimum':
+      return { field: at(), message: `Ensure this value is greater than ${String(params.limit)}.` }
+    case 'exclusiveMaximum':
+      return { field: at(), message: `Ensure this value is less than ${String(params.limit)}.` }
+    case 'minItems':
+      return { field: at(), message: `Ensure this list has at least ${String(params.limit)} items.` }
+    case 'maxItems':
+      return { field: at(), message: `Ensure this list has no more than ${String(params.limit)} items.` }
+    case 'uniqueItems':
+      return { field: at(), message: 'Items must not repeat.' }
+    case 'enum':
+      return {
+        field: at(),
+        message: `Must be one of: ${(params.allowedValues as unknown[]).map((value) => String(value)).join(', ')}.`,
+      }
+    case 'const':
+      return { field: at(), message: `Must be ${String(params.allowedValue)}.` }
+    case 'format':
+      return { field: at(), message: formatMessage(String(params.format)) }
+    case 'pattern':
+      return { field: at(), message: 'Invalid format.' }
+    case 'anyOf':
+    case 'oneOf':
+      return { field: at(), message: 'Invalid value.' }
+    default:
+      return { field: at(), message: error.message ?? 'Invalid value.' }
+  }
+}
+
+function typeMessage(type: string): string {
+  if (type.includes('integer')) return 'A valid integer is required.'
+  if (type.includes('number')) return 'A valid number is required.'
+  if (type.includes('boolean')) return 'Must be true or false.'
+  if (type.includes('array')) return 'Expected a list of items.'
+  if (type.includes('object')) return 'Expected an object.'
+  if (type.includes('string')) return 'Not a valid string.'
+  if (type === 'null') return 'Must be null.'
+  return `Expected ${type}.`
+}
+
+function formatMessage(format: string): string {
+  switch (format) {
+    case 'email':
+      return 'Enter a valid email address.'
+    case 'date':
+      return 'Date has wrong format. Use YYYY-MM-DD.'
+    case 'date-time':
+      return 'Timestamp has wrong format. Use ISO 8601.'
+    case 'uuid':
+      return 'Must be a valid UUID.'
+    case 'uri':
+    case 'url':
+      return 'Enter a valid URL.'
+    default:
+      return `Must be a valid ${format}.`
+  }
+}
