@@ -9,8 +9,25 @@ const TAGS = [
   { name: 'users', description: 'Admin management of users and roles.' },
 ]
 
-/** The HTTP application: platform conventions, then every module's routes, in one visible list. */
+/** Every module, in one visible list. */
+export function createModules(platform: Platform) {
+  const auth = createAuthModule(platform)
+  return { auth, all: [auth] }
+}
+
+export type Modules = ReturnType<typeof createModules>
+
+/** Creates the modules, registers their jobs and prepares the queue (API and workers alike). */
+export async function startModules(platform: Platform): Promise<Modules> {
+  const modules = createModules(platform)
+  platform.jobs.register(modules.all.flatMap((module) => module.jobs))
+  await platform.jobs.start()
+  return modules
+}
+
+/** The HTTP application: platform conventions, then every module's routes. */
 export async function buildApp(platform: Platform): Promise<App> {
+  const modules = await startModules(platform)
   const app = await createHttpServer({
     config: platform.config,
     logger: platform.logger,
@@ -18,24 +35,26 @@ export async function buildApp(platform: Platform): Promise<App> {
     tags: TAGS,
   })
 
-  const auth = createAuthModule(platform)
-
   registerHealthRoutes(app, readinessChecks(platform))
-  await auth.routes(app)
+  await modules.auth.routes(app)
 
   await app.ready()
   return app
 }
 
 function readinessChecks(platform: Platform): ReadinessCheck[] {
-  const checks: ReadinessCheck[] = [{ name: 'database', check: () => platform.database.ping() }]
+  const checks: ReadinessCheck[] = [
+    { name: 'database', check: () => platform.database.ping() },
+    { name: 'jobs', check: () => platform.jobs.ping() },
+  ]
   const { redis } = platform
-  if (redis)
+  if (redis) {
     checks.push({
       name: 'redis',
       check: async () => {
         await redis.ping()
       },
     })
+  }
   return checks
 }

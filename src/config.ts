@@ -12,6 +12,8 @@ export interface Config {
   host: string
   port: number
   publicUrl: string
+  /** Base of the links in emails (the web console's pages for verify-email and reset-password). */
+  appUrl: string
   dataDir: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   databaseUrl: string | undefined
@@ -29,6 +31,28 @@ export interface Config {
   loginRateLimitPerMinute: number
   loginLockoutThreshold: number
   shutdownTimeoutMs: number
+  workerConcurrency: number
+  jobPollIntervalSeconds: number
+  email: {
+    from: string
+    transport: 'outbox' | 'smtp' | 'ses'
+    smtpUrl: string | undefined
+    sesRegion: string | undefined
+  }
+  storage: {
+    driver: 'local' | 's3'
+    s3Bucket: string | undefined
+    s3Region: string
+    s3Endpoint: string | undefined
+    s3ForcePathStyle: boolean
+    /** How long a signed file URL stays valid. */
+    urlTtlSeconds: number
+  }
+  cacheMaxEntries: number
+  uploadMaxBytes: number
+  imageMaxPixels: number
+  emailVerificationTtlSeconds: number
+  passwordResetTtlSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -45,6 +69,8 @@ type Env = Record<string, string | undefined>
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const NODE_ENVS = ['development', 'production', 'test'] as const
+const EMAIL_TRANSPORTS = ['outbox', 'smtp', 'ses'] as const
+const STORAGE_DRIVERS = ['local', 's3'] as const
 const MIN_JWT_SECRET_BYTES = 32
 
 /** Parses the environment; throws a ConfigError that lists every problem at once. */
@@ -59,6 +85,8 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '')
   const databaseUrl = read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:'])
   const redisUrl = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'])
+  const smtpUrl = read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:'])
+  const s3Bucket = read.optionalString('S3_BUCKET')
   const jwtSecret = read.optionalString('JWT_SECRET')
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < MIN_JWT_SECRET_BYTES) {
     problems.push(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long.`)
@@ -73,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     port,
     publicUrl,
+    appUrl: read.url('APP_URL', publicUrl).replace(/\/+$/, ''),
     dataDir,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     databaseUrl,
@@ -89,7 +118,30 @@ export function loadConfig(env: Env = process.env): Config {
     loginRateLimitPerMinute: read.integer('LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 1_000_000),
     loginLockoutThreshold: read.integer('LOGIN_LOCKOUT_THRESHOLD', 5, 1, 1000),
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', 10) * 1000,
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 100),
+    jobPollIntervalSeconds: read.decimal('JOB_POLL_INTERVAL', 0.5, 0.5, 60),
+    email: {
+      from: read.string('EMAIL_FROM', 'Bureau <no-reply@bureau.localhost>'),
+      transport: read.oneOf('EMAIL_TRANSPORT', EMAIL_TRANSPORTS, smtpUrl ? 'smtp' : 'outbox'),
+      smtpUrl,
+      sesRegion: read.optionalString('SES_REGION'),
+    },
+    storage: {
+      driver: read.oneOf('STORAGE_DRIVER', STORAGE_DRIVERS, s3Bucket ? 's3' : 'local'),
+      s3Bucket,
+      s3Region: read.string('S3_REGION', 'us-east-1'),
+      s3Endpoint: read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']),
+      s3ForcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+      urlTtlSeconds: read.duration('FILE_URL_TTL', 3600),
+    },
+    cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+    uploadMaxBytes: read.integer('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    imageMaxPixels: read.integer('IMAGE_MAX_PIXELS', 40_000_000, 1, 268_402_689),
+    emailVerificationTtlSeconds: read.duration('EMAIL_VERIFICATION_TTL', 48 * 3600),
+    passwordResetTtlSeconds: read.duration('PASSWORD_RESET_TTL', 3600),
   }
+  if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
+  if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }
@@ -182,6 +234,17 @@ class Reader {
       return fallback
     }
     return value
+  }
+
+  /** A number with an optional fraction, e.g. 0.5. */
+  decimal(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got "${value}").`)
+      return fallback
+    }
+    return Number(value)
   }
 
   optionalUrl(name: string, protocols: string[]): string | undefined {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { buildApp } from './app.ts'
+import { buildApp, startModules } from './app.ts'
 import { ConfigError, loadConfig, withDevelopmentSecret, type Config } from './config.ts'
 import { createAuthModule } from './modules/auth/index.ts'
 import { AppError } from './platform/errors.ts'
@@ -11,8 +11,9 @@ import { seedDemoData } from './seed.ts'
 const USAGE = `Usage: node src/main.ts <command>
 
 Commands:
-  start          migrate, then serve the API (the default)
-  serve          migrate, then serve the API
+  start          migrate, then serve the API and run background jobs in this process (the default)
+  serve          migrate, then serve the API only (jobs are enqueued for workers)
+  worker         migrate, then run background jobs only (WORKER_CONCURRENCY at a time)
   migrate [up]   apply pending migrations
   migrate down   revert the most recent migration
   seed           add demo data (idempotent) and print the demo accounts
@@ -28,8 +29,11 @@ async function main(argv: string[]): Promise<void> {
   const config = readConfig()
   switch (command) {
     case 'start':
+      return run(config, { http: true, work: true })
     case 'serve':
-      return serve(config)
+      return run(config, { http: true, work: false })
+    case 'worker':
+      return run(config, { http: false, work: true })
     case 'migrate':
       return withPlatform(config, (platform) => migrate(platform, rest[0] ?? 'up'))
     case 'seed':
@@ -54,15 +58,26 @@ function readConfig(): Config {
   }
 }
 
-async function serve(config: Config): Promise<void> {
-  const platform = await createPlatform(config)
+async function run(config: Config, roles: { http: boolean; work: boolean }): Promise<void> {
+  const role = roles.http && roles.work ? 'all' : roles.http ? 'api' : 'worker'
+  const platform = await createPlatform(config, { role })
   const { logger } = platform
   const migrations = await migrateToLatest(platform.db)
   if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'migrations applied')
-  const app = await buildApp(platform)
-  await app.listen({ host: config.host, port: config.port })
+
+  const app = roles.http ? await buildApp(platform) : undefined
+  if (!app) await startModules(platform)
+  if (roles.work) {
+    await platform.jobs.work({ concurrency: config.workerConcurrency, pollIntervalSeconds: config.jobPollIntervalSeconds })
+  }
+  if (app) await app.listen({ host: config.host, port: config.port })
   logger.info(
-    { url: config.publicUrl, docs: `${config.publicUrl}/docs`, database: platform.database.kind },
+    {
+      role,
+      database: platform.database.kind,
+      ...(app ? { url: config.publicUrl, docs: `${config.publicUrl}/docs` } : {}),
+      ...(roles.work ? { workerConcurrency: config.workerConcurrency } : {}),
+    },
     'Bureau is ready',
   )
 
@@ -73,22 +88,21 @@ async function serve(config: Config): Promise<void> {
       process.exit(1)
     }
     stopping = true
-    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones')
+    logger.info({ signal }, 'shutting down: no new requests or jobs; finishing those in flight')
     const deadline = setTimeout(() => {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting')
       process.exit(1)
     }, config.shutdownTimeoutMs)
     deadline.unref()
-    void app
-      .close()
-      .then(() => platform.close())
-      .then(() => {
-        logger.info('stopped')
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down')
-        process.exitCode = 1
-      })
+    void (async () => {
+      await app?.close()
+      await platform.jobs.stop(config.shutdownTimeoutMs)
+      await platform.close()
+      logger.info('stopped')
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'error while shutting down')
+      process.exitCode = 1
+    })
   }
   process.on('SIGTERM', () => {
     stop('SIGTERM')
@@ -139,6 +153,7 @@ async function createUser(platform: Platform, args: string[]): Promise<void> {
     firstName: values['first-name'],
     lastName: values['last-name'],
     roles: values.role as Role[],
+    emailVerified: true,
   })
   process.stdout.write(
     `Created user ${user.id} <${user.email}> with roles: ${user.roles.join(', ') || '(none)'}\n`,

@@ -1,9 +1,13 @@
 import path from 'node:path'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
+import { createCache, type Cache } from './cache/index.ts'
 import { connectRedis } from './cache/redis.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { openDatabase, type Database, type Db } from './database/database.ts'
+import { createEmails, sendEmailJob, type Emails } from './email/email-job.ts'
+import { createMailer, type Mailer } from './email/mailer.ts'
+import { createJobs, type Jobs } from './jobs/jobs.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 
 /** Everything a module may use from the infrastructure, handed to `createXModule(platform)`. */
@@ -13,39 +17,62 @@ export interface Platform {
   readonly clock: Clock
   readonly database: Database
   readonly db: Db
-  /** Present when REDIS_URL is set: shared rate limits (and, later, cache). */
+  /** Present when REDIS_URL is set: shared rate limits and cache. */
   readonly redis: Redis | undefined
+  /** Shared cache: Redis when configured, in-process LRU otherwise. */
+  readonly cache: Cache
+  readonly jobs: Jobs
+  readonly mailer: Mailer
+  /** Enqueues email in a transaction (the `send-email` job delivers it). */
+  readonly emails: Emails
   /** Closes connections; call after the HTTP server and workers have stopped. */
   close(): Promise<void>
 }
 
-export interface PlatformOverrides {
+/**
+ * What this process does: `all` serves the API and runs jobs (embedded default), `api` only serves
+ * (it still enqueues), `worker` only runs jobs. Queue housekeeping runs where jobs run.
+ */
+export type ProcessRole = 'all' | 'api' | 'worker'
+
+export interface PlatformOptions {
+  role?: ProcessRole
   clock?: Clock
   database?: Database
   logger?: Logger
+  mailer?: Mailer
 }
 
-export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
-  const logger = overrides.logger ?? createLogger(config)
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config)
+  const clock = options.clock ?? systemClock(config.businessTimezone)
   const database =
-    overrides.database ??
+    options.database ??
     (await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
     ))
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined
-  redis?.on('error', (error: Error) => {
-    logger.warn({ err: error }, 'redis connection error')
-  })
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'))
+  const cache = createCache(config, redis, clock)
+  const jobs = createJobs(database, logger, { maintenance: (options.role ?? 'all') !== 'api' })
+  const mailer = options.mailer ?? createMailer(config, logger)
+  const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
+  jobs.register([emailJob])
   return {
     config,
     logger,
-    clock: overrides.clock ?? systemClock(config.businessTimezone),
+    clock,
     database,
     db: database.db,
     redis,
+    cache,
+    jobs,
+    mailer,
+    emails: createEmails(jobs, emailJob),
     close: async () => {
+      mailer.close()
       redis?.disconnect()
       await database.close()
     },

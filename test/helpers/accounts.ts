@@ -33,6 +33,7 @@ export async function createUser(
     lastName: 'User',
     roles: options.roles ?? [],
     iban: options.iban,
+    emailVerified: true,
   })
   return { id: user.id, email, password }
 }

@@ -50,7 +50,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   })
   const clock = fixedClock(options.now ?? '2026-03-02T12:00:00Z', config.businessTimezone)
   const database = await createTestDatabase()
-  const platform = await createPlatform(config, { clock, database })
+  // Tests run jobs explicitly with `platform.jobs.drain()`; no background worker or housekeeping.
+  const platform = await createPlatform(config, { clock, database, role: 'api' })
   const app = await buildApp(platform)
   return {
     app,
@@ -59,6 +60,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     close: async () => {
       await app.close()
+      await platform.jobs.stop(1000)
       await platform.close()
       rmSync(dataDir, { recursive: true, force: true })
     },

@@ -50,6 +50,7 @@ export interface NewUser {
   phone: string | null
   iban: string | null
   roles: Role[]
+  emailVerified: boolean
   now: Date
 }
 
@@ -64,6 +65,7 @@ export async function insertUser(db: AuthDb, user: NewUser): Promise<UserRow> {
       phone: user.phone,
       iban: user.iban,
       roles: user.roles,
+      email_verified_at: user.emailVerified ? user.now : null,
       created_at: user.now,
       updated_at: user.now,
     })

@@ -35,13 +35,26 @@ export interface NewAccount {
   phone?: string | null | undefined
   iban?: string | null | undefined
   roles?: Role[]
+  /**
+   * True for accounts an administrator vouches for (CLI, demo data): no verification email is sent.
+   * Self-registered accounts get one.
+   */
+  emailVerified?: boolean
 }
+
+/** Sends the verification email of a new account, in the transaction that creates it. */
+export type SendVerification = (tx: AuthDb, user: UserRow) => Promise<void>
 
 const INVALID_CREDENTIALS = 'No active account found with the given credentials'
 
 export type AuthService = ReturnType<typeof createAuthService>
 
-export function createAuthService(db: AuthDb, clock: Clock, settings: AuthSettings) {
+export function createAuthService(
+  db: AuthDb,
+  clock: Clock,
+  settings: AuthSettings,
+  sendVerification: SendVerification,
+) {
   const tokens = accessTokens(settings.jwtSecret, settings.accessTtlSeconds, clock)
 
   /** Creates an account; the same rules for self-registration, the CLI and demo data. */
@@ -54,16 +67,22 @@ export function createAuthService(db: AuthDb, clock: Clock, settings: AuthSettin
     requireText(account.lastName, 'last_name', fields)
     fields.throwIfAny()
     const passwordHash = await hashPassword(account.password)
+    const emailVerified = account.emailVerified ?? false
     try {
-      const row = await repository.insertUser(db, {
-        email,
-        passwordHash,
-        firstName: account.firstName.trim(),
-        lastName: account.lastName.trim(),
-        phone: account.phone ?? null,
-        iban,
-        roles: account.roles ?? [],
-        now: clock.now(),
+      const row = await transaction(db, async (tx) => {
+        const user = await repository.insertUser(tx, {
+          email,
+          passwordHash,
+          firstName: account.firstName.trim(),
+          lastName: account.lastName.trim(),
+          phone: account.phone ?? null,
+          iban,
+          roles: account.roles ?? [],
+          emailVerified,
+          now: clock.now(),
+        })
+        if (!emailVerified) await sendVerification(tx, user)
+        return user
       })
       return toUser(row)
     } catch (error) {

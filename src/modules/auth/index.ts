@@ -1,7 +1,10 @@
 import { createGuards, type Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
+import type { JobDefinition } from '../../platform/jobs/jobs.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { AuthTables } from './auth.repository.ts'
+import { accountRecoveryRoutes } from './account-recovery.routes.ts'
+import { createAccountRecovery } from './account-recovery.service.ts'
 import { authRoutes } from './auth.routes.ts'
 import { createAuthService, type AuthService, type NewAccount } from './auth.service.ts'
 import { userRoutes } from './users.routes.ts'
@@ -10,6 +13,7 @@ export type { NewAccount }
 
 export interface AuthModule {
   routes: (app: App) => Promise<void>
+  jobs: JobDefinition[]
   api: {
     /** `authenticate` and `requireRole(...)` preHandlers for every module's routes. */
     guards: Guards
@@ -19,20 +23,34 @@ export interface AuthModule {
 
 export function createAuthModule(platform: Platform): AuthModule {
   const { config } = platform
-  const auth = createAuthService(platform.db.$extendTables<AuthTables>(), platform.clock, {
-    jwtSecret: config.jwtSecret,
-    accessTtlSeconds: config.jwtAccessTtlSeconds,
-    refreshTtlSeconds: config.jwtRefreshTtlSeconds,
-    lockoutThreshold: config.loginLockoutThreshold,
+  const db = platform.db.$extendTables<AuthTables>()
+  const recovery = createAccountRecovery(db, platform.clock, platform.emails, {
+    appUrl: config.appUrl,
+    verificationTtlSeconds: config.emailVerificationTtlSeconds,
+    resetTtlSeconds: config.passwordResetTtlSeconds,
   })
+  const auth = createAuthService(
+    db,
+    platform.clock,
+    {
+      jwtSecret: config.jwtSecret,
+      accessTtlSeconds: config.jwtAccessTtlSeconds,
+      refreshTtlSeconds: config.jwtRefreshTtlSeconds,
+      lockoutThreshold: config.loginLockoutThreshold,
+    },
+    recovery.sendVerification,
+  )
   const guards = createGuards(auth.resolveActor)
   const ownRoutes = authRoutes(auth, guards, { loginRateLimitPerMinute: config.loginRateLimitPerMinute })
   const adminRoutes = userRoutes(auth, guards, config.publicUrl)
+  const recoveryRoutes = accountRecoveryRoutes(recovery, guards, config.loginRateLimitPerMinute)
   return {
     routes: async (app) => {
       await ownRoutes(app)
+      await recoveryRoutes(app)
       await adminRoutes(app)
     },
+    jobs: [],
     api: { guards, createAccount: auth.createAccount },
   }
 }

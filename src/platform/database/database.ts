@@ -13,6 +13,12 @@ export type Db = Kysely<object>
 export interface Database {
   readonly db: Db
   readonly kind: 'postgres' | 'pglite'
+  /**
+   * The embedded engine, for the one thing Kysely cannot do on it: run a parameterless script of
+   * several statements (`exec`). Use it only while holding the connection (inside
+   * `db.connection().execute(...)` or a transaction).
+   */
+  readonly pglite: PGlite | undefined
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -53,7 +59,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     // replaces it and /ready reports the outage.
     pool.on('error', () => undefined)
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
-    return handle(db, 'postgres')
+    return handle(db, 'postgres', undefined)
   }
   if (location.dataDir !== 'memory') mkdirSync(location.dataDir, { recursive: true })
   const client = await PGlite.create({
@@ -61,13 +67,14 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     parsers: { [DATE_OID]: (value: string) => value },
   })
   const db = new Kysely<object>({ dialect: new PGliteDialect(client) })
-  return handle(db, 'pglite')
+  return handle(db, 'pglite', client)
 }
 
-function handle(db: Db, kind: Database['kind']): Database {
+function handle(db: Db, kind: Database['kind'], pglite: PGlite | undefined): Database {
   return {
     db,
     kind,
+    pglite,
     ping: async () => {
       await sql`select 1`.execute(db)
     },

@@ -10,6 +10,8 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
 }
@@ -37,6 +39,8 @@ export function errorHandler(
 ): FastifyReply {
   if (error instanceof AppError) {
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
+    // RFC 9110: a 401 names the scheme that would authenticate the request.
+    if (error.kind === 'unauthenticated') reply.header('www-authenticate', 'Bearer realm="api"')
     return sendProblem(
       reply,
       problem(request, STATUS_OF_KIND[error.kind], error.code, error.message, error.fieldErrors),

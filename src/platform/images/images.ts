@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto'
+import { buffer } from 'node:stream/consumers'
+import { sql, type ColumnType, type Kysely } from 'kysely'
+import sharp from 'sharp'
+import { Type } from 'typebox'
+import type { Clock } from '../clock.ts'
+import type { QueryRunner } from '../database/transaction.ts'
+import { AppError, invalid } from '../errors.ts'
+import { defineJob, type Jobs } from '../jobs/jobs.ts'
+import type { Storage } from '../storage/storage.ts'
+import { detectImageType, type ImageType } from './image-type.ts'
+
+/** Widths of the resized copies made of every image (never wider than the original). */
+export const VARIANT_WIDTHS = [1000, 500, 200] as const
+
+export interface ImageVariant {
+  /** The width asked for (1000, 500 or 200). */
+  size: number
+  width: number
+  height: number
+  key: string
+}
+
+type ImageTables = {
+  images: {
+    id: string
+    original_key: string
+    content_type: string
+    width: number
+    height: number
+    status: 'pending' | 'ready' | 'failed'
+    variants: ColumnType<ImageVariant[], string, string>
+    failure_reason: string | null
+    created_at: Date
+    updated_at: Date
+  }
+}
+
+export interface ImageUrls {
+  id: string
+  status: 'pending' | 'ready' | 'failed'
+  original: string
+  /** Signed URLs of the WebP variants, by requested width; empty until the image is processed. */
+  variants: { size: number; width: number; height: number; url: string }[]
+}
+
+export interface Images {
+  /**
+   * Checks an upload by its bytes (JPEG, PNG or WebP; size and pixel limits), stores it, and
+   * enqueues its resizing in `executor`'s transaction. `field` names the upload in error messages.
+   */
+  accept(bytes: Buffer, executor: QueryRunner, field?: string): Promise<{ id: string }>
+  urls(ids: readonly string[]): Promise<Map<string, ImageUrls>>
+}
+
+export interface ImageLimits {
+  maxBytes: number
+  maxPixels: number
+}
+
+const CONTENT_TYPES: Record<ImageType, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }
+
+export function createImages(deps: {
+  db: Kysely<object>
+  storage: Storage
+  jobs: Jobs
+  clock: Clock
+  limits: ImageLimits
+}) {
+  const { storage, jobs, clock, limits } = deps
+  const tables = (executor: Kysely<object>) => executor.$extendTables<ImageTables>()
+
+  /**
+   * Makes the WebP variants of one image. Idempotent: a ready image is left alone, and a retry after
+   * a crash overwrites the same keys. Metadata (EXIF, GPS) is not copied into the variants.
+   */
+  const processImage = defineJob({
+    name: 'process-image',
+    payload: Type.Object({ imageId: Type.String({ format: 'uuid' }) }),
+    retryLimit: 3,
+    handle: async ({ imageId }, { logger }) => {
+      const db = tables(deps.db)
+      const image = await db.selectFrom('images').selectAll().where('id', '=', imageId).executeTakeFirst()
+      if (image?.status !== 'pending') return
+      const original = await storage.get(image.original_key)
+      if (!original) throw new Error(`The original of image ${imageId} is missing from storage.`)
+      const bytes = await buffer(original.body)
+      let variants: (ImageVariant & { bytes: Buffer })[]
+      try {
+        variants = await resize(bytes, imageId, limits.maxPixels)
+      } catch (error) {
+        // A file that passed the header checks but cannot be decoded will not decode on a retry either.
+        logger.warn({ err: error, imageId }, 'image could not be processed')
+        await db
+          .updateTable('images')
+          .set({ status: 'failed', failure_reason: 'The image could not be decoded.', updated_at: clock.now() })
+          .where('id', '=', imageId)
+          .execute()
+        return
+      }
+      for (const variant of variants) await storage.put(variant.key, variant.bytes, 'image/webp')
+      await db
+        .updateTable('images')
+        .set({
+          status: 'ready',
+          variants: JSON.stringify(variants.map(({ bytes: _bytes, ...rest }) => rest)),
+          updated_at: clock.now(),
+        })
+        .where('id', '=', imageId)
+        .where('status', '=', 'pending')
+        .execute()
+    },
+  })
+
+  const images: Images = {
+    async accept(bytes, executor, field = 'image') {
+      if (bytes.length > limits.maxBytes) {
+        throw new AppError('too_large', 'upload_too_large', `The file is larger than ${limits.maxBytes} bytes.`)
+      }
+      const type = detectImageType(bytes)
+      if (!type) {
+        throw new AppError(
+          'unsupported_media_type',
+          'unsupported_image_type',
+          'Only JPEG, PNG and WebP images are accepted.',
+        )
+      }
+      // Reads the header only: a decompression bomb is refused here, before any pixel is decoded.
+      const { width, height } = await sharp(bytes, { limitInputPixels: false })
+        .metadata()
+        .catch(() => ({ width: 0, height: 0 }))
+      if (!width || !height) throw invalid(field, 'The file is not a readable image.')
+      if (width * height > limits.maxPixels) {
+        throw invalid(field, `The image is ${width}×${height} pixels; at most ${limits.maxPixels} pixels are accepted.`)
+      }
+      const id = randomUUID()
+      const key = `images/${id}/original.${type === 'jpeg' ? 'jpg' : type}`
+      // Stored before the row commits: a rolled-back request leaves an orphan file, never a row
+      // pointing at nothing.
+      await storage.put(key, bytes, CONTENT_TYPES[type])
+      const now = clock.now()
+      await sql`
+        insert into images (id, original_key, content_type, width, height, status, created_at, updated_at)
+        values (${id}, ${key}, ${CONTENT_TYPES[type]}, ${width}, ${height}, 'pending', ${now}, ${now})
+      `.execute(executor)
+      await jobs.send(processImage, { imageId: id }, { executor })
+      return { id }
+    },
+
+    async urls(ids) {
+      const found = new Map<string, ImageUrls>()
+      if (ids.length === 0) return found
+      const rows = await tables(deps.db).selectFrom('images').selectAll().where('id', 'in', [...ids]).execute()
+      for (const row of rows) {
+        found.set(row.id, {
+          id: row.id,
+          status: row.status,
+          original: await storage.signedUrl(row.original_key),
+          variants: await Promise.all(
+            row.variants.map(async ({ size, width, height, key }) => ({
+              size,
+              width,
+              height,
+              url: await storage.signedUrl(key),
+            })),
+          ),
+        })
+      }
+      return found
+    },
+  }
+  return { images, processImage }
+}
+
+async function resize(
+  bytes: Buffer,
+  imageId: string,
+  maxPixels: number,
+): Promise<(ImageVariant & { bytes: Buffer })[]> {
+  const variants: (ImageVariant & { bytes: Buffer })[] = []
+  for (const size of VARIANT_WIDTHS) {
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels })
+      // Applies the EXIF orientation before the metadata is dropped.
+      .rotate()
+      .resize({ width: size, withoutEnlargement: true })
+      .webp({ quality: 82 })
+      .toBuffer({ resolveWithObject: true })
+    variants.push({ size, width: info.width, height: info.height, key: `images/${imageId}/w${size}.webp`, bytes: data })
+  }
+  return variants
+}

@@ -1,0 +1,257 @@
+import { PgBoss, type JobResult, type JobWithMetadata } from 'pg-boss'
+import type { Static, TSchema } from 'typebox'
+import { Compile } from 'typebox/compile'
+import type { Database } from '../database/database.ts'
+import { withOpenTransaction, type QueryRunner } from '../database/transaction.ts'
+import type { Logger } from '../telemetry/logger.ts'
+import { bossDatabase, bossExecutor } from './boss-database.ts'
+
+/** What a handler knows about the job it runs. */
+export interface JobContext {
+  jobId: string
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number
+  logger: Logger
+}
+
+/**
+ * A kind of background job: its queue name, the schema of its payload (checked when it is sent and
+ * again when it is received) and its handler.
+ *
+ * Handlers run at least once, so they must be idempotent: they check whether their effect already
+ * happened (a row with a unique key, a status that already moved) before doing it again, and an
+ * external call carries an idempotency key stored before the call.
+ */
+export interface JobDefinition<Payload extends TSchema = TSchema> {
+  name: string
+  payload: Payload
+  handle(payload: Static<Payload>, context: JobContext): Promise<void>
+  /** Retries after the first attempt before the job is dead-lettered (default 5). */
+  retryLimit?: number
+  /** Delay before the first retry; it doubles on each further retry, up to 1 hour (default 10 s). */
+  retryDelaySeconds?: number
+  /** How long one attempt may run before it counts as failed (default 5 minutes). */
+  expireInSeconds?: number
+}
+
+export function defineJob<Payload extends TSchema>(
+  definition: JobDefinition<Payload>,
+): JobDefinition<Payload> {
+  return definition
+}
+
+export interface SendOptions {
+  /**
+   * The transaction the job belongs to: the job exists if and only if it commits. Pass the database
+   * itself for a job that belongs to no transaction.
+   */
+  executor: QueryRunner
+  /** Run no earlier than this. */
+  startAfter?: Date
+  /** While a job with this key is waiting, another with the same key is not created. */
+  singletonKey?: string
+}
+
+export interface WorkOptions {
+  concurrency: number
+  pollIntervalSeconds: number
+}
+
+export interface Jobs {
+  /** Makes job kinds known; before `start()`. */
+  register(definitions: JobDefinition[]): void
+  /** Enqueues a job in `options.executor`'s transaction; returns its id (null when deduplicated). */
+  send<Payload extends TSchema>(
+    job: JobDefinition<Payload>,
+    payload: Static<Payload>,
+    options: SendOptions,
+  ): Promise<string | null>
+  /** Installs or upgrades the queue's tables and creates the queues; idempotent. */
+  start(): Promise<void>
+  /** Starts consuming every registered queue. */
+  work(options: WorkOptions): Promise<void>
+  /**
+   * Runs, in this process, every job that is due now — including jobs those jobs enqueue — until none
+   * is left; returns how many ran. For scripts (seeding) and tests; workers use `work()`.
+   */
+  drain(): Promise<number>
+  /** Stops fetching, waits (up to `timeoutMs`) for running jobs, and stops. */
+  stop(timeoutMs: number): Promise<void>
+  /** Throws when the queue's tables cannot be read. */
+  ping(): Promise<void>
+  /** Jobs waiting in the dead-letter queue. */
+  deadLetterCount(): Promise<number>
+}
+
+/** Where jobs go once their retries are used up: kept for a person to inspect and re-drive. */
+export const DEAD_LETTER_QUEUE = 'dead-letter'
+const MAX_RETRY_DELAY_SECONDS = 3600
+const SCHEMA = 'pgboss'
+
+export interface JobsOptions {
+  /**
+   * Run the queue's housekeeping (expiring stuck jobs, retention, cron schedules) in this process.
+   * Workers do; API-only processes only enqueue.
+   */
+  maintenance: boolean
+}
+
+export function createJobs(database: Database, logger: Logger, options: JobsOptions): Jobs {
+  const definitions = new Map<string, { definition: JobDefinition; check: ReturnType<typeof Compile> }>()
+  const db = bossDatabase(database)
+  const boss = new PgBoss({
+    db,
+    backend: database.kind === 'pglite' ? 'pglite' : 'postgres',
+    schema: SCHEMA,
+    supervise: options.maintenance,
+    schedule: options.maintenance,
+    migrate: true,
+  })
+  boss.on('error', (error) => {
+    logger.error({ err: error }, 'job queue error')
+  })
+  let started = false
+
+  function known(name: string) {
+    const entry = definitions.get(name)
+    if (!entry) throw new Error(`Unknown job "${name}": register it before use.`)
+    return entry
+  }
+
+  async function runOne(job: JobWithMetadata<unknown>): Promise<JobResult<object>> {
+    const { definition, check } = known(job.name)
+    const attempt = job.retryCount + 1
+    const log = logger.child({ job: job.name, jobId: job.id, attempt })
+    if (!check.Check(job.data)) {
+      const problems = check.Errors(job.data).map((error) => `${error.instancePath || '/'} ${error.message}`)
+      log.error({ problems }, 'job payload is invalid; dead-lettered without retrying')
+      return { id: job.id, status: 'deadletter', output: { error: 'invalid payload', problems } }
+    }
+    try {
+      await definition.handle(job.data, { jobId: job.id, attempt, logger: log })
+      return { id: job.id, status: 'completed' }
+    } catch (error) {
+      const final = job.retryCount >= job.retryLimit
+      log.warn({ err: error, final }, final ? 'job failed; dead-lettered' : 'job failed; will retry')
+      return {
+        id: job.id,
+        status: 'failed',
+        output: { error: error instanceof Error ? error.message : String(error) },
+      }
+    }
+  }
+
+  /**
+   * Fails an active job for good, whatever retries it has left, so it goes to the dead-letter queue
+   * now. (pg-boss does this itself only for the per-job results of `work()`; a failure with no retries
+   * left takes its own dead-lettering path.)
+   */
+  async function deadLetter(name: string, id: string, output: object | null): Promise<void> {
+    await db.executeSql(
+      `update ${SCHEMA}.job set retry_limit = retry_count where name = $1 and id = $2 and state = 'active'`,
+      [name, id],
+    )
+    await boss.fail(name, id, output)
+  }
+
+  return {
+    register(list) {
+      for (const definition of list) {
+        if (definitions.has(definition.name)) throw new Error(`Job "${definition.name}" is registered twice.`)
+        definitions.set(definition.name, { definition, check: Compile(definition.payload) })
+      }
+    },
+
+    async send(job, payload, options) {
+      const { check } = known(job.name)
+      if (!check.Check(payload)) {
+        const problems = check.Errors(payload).map((error) => `${error.instancePath || '/'} ${error.message}`)
+        throw new Error(`Invalid payload for job "${job.name}": ${problems.join('; ')}`)
+      }
+      // pg-boss's own look-ups during send must use the same transaction (see bossDatabase).
+      return withOpenTransaction(options.executor, () =>
+        boss.send(job.name, payload as object, {
+          db: bossExecutor(database, options.executor),
+          ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+          ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        }),
+      )
+    },
+
+    async start() {
+      if (started) return
+      await boss.start()
+      started = true
+      if ((await boss.getQueue(DEAD_LETTER_QUEUE)) === null) await boss.createQueue(DEAD_LETTER_QUEUE)
+      for (const { definition } of definitions.values()) {
+        const queueOptions = {
+          retryLimit: definition.retryLimit ?? 5,
+          retryDelay: definition.retryDelaySeconds ?? 10,
+          retryBackoff: true,
+          retryDelayMax: MAX_RETRY_DELAY_SECONDS,
+          expireInSeconds: definition.expireInSeconds ?? 300,
+          deadLetter: DEAD_LETTER_QUEUE,
+        }
+        if ((await boss.getQueue(definition.name)) === null)
+          await boss.createQueue(definition.name, queueOptions)
+        else await boss.updateQueue(definition.name, queueOptions)
+      }
+    },
+
+    async work({ concurrency, pollIntervalSeconds }) {
+      for (const name of definitions.keys()) {
+        await boss.work(
+          name,
+          {
+            batchSize: 1,
+            localConcurrency: concurrency,
+            pollingIntervalSeconds: pollIntervalSeconds,
+            includeMetadata: true,
+            perJobResults: true,
+          },
+          async (jobs) => Promise.all(jobs.map((job) => runOne(job))),
+        )
+      }
+    },
+
+    async drain() {
+      let ran = 0
+      for (let round = 0; round < 1000; round++) {
+        let found = 0
+        for (const name of definitions.keys()) {
+          const batch = await boss.fetch<unknown>(name, { batchSize: 50, includeMetadata: true })
+          for (const job of batch) {
+            const result = await runOne(job)
+            if (result.status === 'completed') await boss.complete(name, job.id, result.output ?? null)
+            else if (result.status === 'deadletter') await deadLetter(name, job.id, result.output ?? null)
+            else await boss.fail(name, job.id, result.output ?? null)
+          }
+          found += batch.length
+        }
+        ran += found
+        if (found === 0) return ran
+      }
+      throw new Error('Jobs keep enqueuing jobs; gave up after 1000 rounds.')
+    },
+
+    async stop(timeoutMs) {
+      if (!started) return
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: false })
+      started = false
+    },
+
+    async ping() {
+      await boss.getQueue(DEAD_LETTER_QUEUE)
+    },
+
+    async deadLetterCount() {
+      // Counted now: the queue's own counters are a cache refreshed only by housekeeping.
+      const { rows } = await db.executeSql(
+        `select count(*)::int as waiting from ${SCHEMA}.job where name = $1 and state < 'active'`,
+        [DEAD_LETTER_QUEUE],
+      )
+      const [counted] = rows as { waiting: number }[]
+      return counted?.waiting ?? 0
+    },
+  }
+}
