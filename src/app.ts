@@ -1,6 +1,7 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.ts'
 import { createHttpServer, type App } from './platform/http/server.ts'
+import { registerFileRoutes } from './platform/storage/index.ts'
 import type { Platform } from './platform/platform.ts'
 
 const TAGS = [
@@ -36,6 +37,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   })
 
   registerHealthRoutes(app, readinessChecks(platform))
+  if (platform.storage.fileServer) registerFileRoutes(app, platform.storage.fileServer)
   await modules.auth.routes(app)
 
   await app.ready()

@@ -7,7 +7,9 @@ import { systemClock, type Clock } from './clock.ts'
 import { openDatabase, type Database, type Db } from './database/database.ts'
 import { createEmails, sendEmailJob, type Emails } from './email/email-job.ts'
 import { createMailer, type Mailer } from './email/mailer.ts'
+import { createImages, type Images } from './images/images.ts'
 import { createJobs, type Jobs } from './jobs/jobs.ts'
+import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 
 /** Everything a module may use from the infrastructure, handed to `createXModule(platform)`. */
@@ -25,6 +27,10 @@ export interface Platform {
   readonly mailer: Mailer
   /** Enqueues email in a transaction (the `send-email` job delivers it). */
   readonly emails: Emails
+  /** Files: local disk (served at /files with signed links) or S3. */
+  readonly storage: StorageDriver
+  /** Uploaded images, checked and resized in the background. */
+  readonly images: Images
   /** Closes connections; call after the HTTP server and workers have stopped. */
   close(): Promise<void>
 }
@@ -54,12 +60,22 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
     ))
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined
-  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'))
+  redis?.on('error', (error: Error) => {
+    logger.warn({ err: error }, 'redis connection error')
+  })
   const cache = createCache(config, redis, clock)
   const jobs = createJobs(database, logger, { maintenance: (options.role ?? 'all') !== 'api' })
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
-  jobs.register([emailJob])
+  const storage = createStorage(config, clock)
+  const { images, processImage } = createImages({
+    db: database.db,
+    storage,
+    jobs,
+    clock,
+    limits: { maxBytes: config.uploadMaxBytes, maxPixels: config.imageMaxPixels },
+  })
+  jobs.register([emailJob, processImage])
   return {
     config,
     logger,
@@ -71,8 +87,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     jobs,
     mailer,
     emails: createEmails(jobs, emailJob),
+    storage,
+    images,
     close: async () => {
       mailer.close()
+      storage.close()
       redis?.disconnect()
       await database.close()
     },

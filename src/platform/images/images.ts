@@ -93,7 +93,11 @@ export function createImages(deps: {
         logger.warn({ err: error, imageId }, 'image could not be processed')
         await db
           .updateTable('images')
-          .set({ status: 'failed', failure_reason: 'The image could not be decoded.', updated_at: clock.now() })
+          .set({
+            status: 'failed',
+            failure_reason: 'The image could not be decoded.',
+            updated_at: clock.now(),
+          })
           .where('id', '=', imageId)
           .execute()
         return
@@ -115,7 +119,11 @@ export function createImages(deps: {
   const images: Images = {
     async accept(bytes, executor, field = 'image') {
       if (bytes.length > limits.maxBytes) {
-        throw new AppError('too_large', 'upload_too_large', `The file is larger than ${limits.maxBytes} bytes.`)
+        throw new AppError(
+          'too_large',
+          'upload_too_large',
+          `The file is larger than ${limits.maxBytes} bytes.`,
+        )
       }
       const type = detectImageType(bytes)
       if (!type) {
@@ -131,7 +139,10 @@ export function createImages(deps: {
         .catch(() => ({ width: 0, height: 0 }))
       if (!width || !height) throw invalid(field, 'The file is not a readable image.')
       if (width * height > limits.maxPixels) {
-        throw invalid(field, `The image is ${width}×${height} pixels; at most ${limits.maxPixels} pixels are accepted.`)
+        throw invalid(
+          field,
+          `The image is ${width}×${height} pixels; at most ${limits.maxPixels} pixels are accepted.`,
+        )
       }
       const id = randomUUID()
       const key = `images/${id}/original.${type === 'jpeg' ? 'jpg' : type}`
@@ -150,7 +161,11 @@ export function createImages(deps: {
     async urls(ids) {
       const found = new Map<string, ImageUrls>()
       if (ids.length === 0) return found
-      const rows = await tables(deps.db).selectFrom('images').selectAll().where('id', 'in', [...ids]).execute()
+      const rows = await tables(deps.db)
+        .selectFrom('images')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute()
       for (const row of rows) {
         found.set(row.id, {
           id: row.id,
@@ -185,7 +200,13 @@ async function resize(
       .resize({ width: size, withoutEnlargement: true })
       .webp({ quality: 82 })
       .toBuffer({ resolveWithObject: true })
-    variants.push({ size, width: info.width, height: info.height, key: `images/${imageId}/w${size}.webp`, bytes: data })
+    variants.push({
+      size,
+      width: info.width,
+      height: info.height,
+      key: `images/${imageId}/w${size}.webp`,
+      bytes: data,
+    })
   }
   return variants
 }
