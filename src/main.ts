@@ -68,7 +68,10 @@ async function run(config: Config, roles: { http: boolean; work: boolean }): Pro
   const app = roles.http ? await buildApp(platform) : undefined
   if (!app) await startModules(platform)
   if (roles.work) {
-    await platform.jobs.work({ concurrency: config.workerConcurrency, pollIntervalSeconds: config.jobPollIntervalSeconds })
+    await platform.jobs.work({
+      concurrency: config.workerConcurrency,
+      pollIntervalSeconds: config.jobPollIntervalSeconds,
+    })
   }
   if (app) await app.listen({ host: config.host, port: config.port })
   logger.info(

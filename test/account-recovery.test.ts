@@ -45,8 +45,8 @@ describe('email verification', () => {
     assert.equal(emails.length, 1)
     const [message] = emails
     assert.equal(message?.parsed.subject, 'Confirm your email address')
-    assert.match(message?.parsed.text ?? '', /https:\/\/console\.bureau\.test\/verify-email\?token=/)
-    assert.match(message?.parsed.html ?? '', /Confirm my email/)
+    assert.match(message.parsed.text ?? '', /https:\/\/console\.bureau\.test\/verify-email\?token=/)
+    assert.match(message.parsed.html ?? '', /Confirm my email/)
   })
 
   it('the code from the email verifies the address', async () => {
@@ -99,7 +99,11 @@ describe('email verification', () => {
     assert.equal(resent.statusCode, 202)
     const emails = await deliveredTo(email)
     assert.equal(emails.length, 2)
-    const old = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email', payload: { token: first } })
+    const old = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email',
+      payload: { token: first },
+    })
     assert.equal(old.statusCode, 400)
     const fresh = await t.app.inject({
       method: 'POST',
@@ -111,7 +115,11 @@ describe('email verification', () => {
 
   it('resending to a verified address is a conflict', async () => {
     const user = await signIn(t)
-    const response = await t.app.inject({ method: 'POST', url: '/api/auth/verify-email/resend', headers: user.headers })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/verify-email/resend',
+      headers: user.headers,
+    })
     assert.equal(response.statusCode, 409)
     assert.equal(response.json<{ code: string }>().code, 'email_already_verified')
   })
@@ -119,7 +127,11 @@ describe('email verification', () => {
 
 describe('password reset', () => {
   async function requestReset(email: string) {
-    const response = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email } })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset',
+      payload: { email },
+    })
     assert.equal(response.statusCode, 202)
   }
 
@@ -134,7 +146,7 @@ describe('password reset', () => {
     await requestReset(user.email.toUpperCase())
     const [message] = await deliveredTo(user.email)
     assert.equal(message?.parsed.subject, 'Reset your password')
-    assert.match(message?.parsed.text ?? '', /https:\/\/console\.bureau\.test\/reset-password\?token=/)
+    assert.match(message.parsed.text ?? '', /https:\/\/console\.bureau\.test\/reset-password\?token=/)
     const token = codeIn(message)
 
     const confirmed = await t.app.inject({

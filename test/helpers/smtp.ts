@@ -59,6 +59,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       }
       return messages.slice(0, count)
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      }),
   }
 }

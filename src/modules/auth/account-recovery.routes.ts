@@ -7,7 +7,10 @@ import type { AccountRecovery } from './account-recovery.service.ts'
 
 const OneTimeToken = Type.String({ minLength: 1, maxLength: 200, description: 'The code from the email.' })
 
-const VerifyEmailBody = Type.Object({ token: OneTimeToken }, { additionalProperties: false, title: 'VerifyEmailRequest' })
+const VerifyEmailBody = Type.Object(
+  { token: OneTimeToken },
+  { additionalProperties: false, title: 'VerifyEmailRequest' },
+)
 const ResetRequestBody = Type.Object(
   { email: Type.String({ ...Email, format: undefined, minLength: 1 }) },
   { additionalProperties: false, title: 'PasswordResetRequest' },
@@ -64,7 +67,8 @@ export function accountRecoveryRoutes(recovery: AccountRecovery, guards: Guards,
         schema: {
           tags: ['auth'],
           summary: 'Email a one-time password reset link',
-          description: 'Always 202, whether or not the email has an account. The link is valid for PASSWORD_RESET_TTL.',
+          description:
+            'Always 202, whether or not the email has an account. The link is valid for PASSWORD_RESET_TTL.',
           body: ResetRequestBody,
           response: { 202: Accepted },
         },

@@ -53,7 +53,8 @@ export function createAccountRecovery(db: AuthDb, clock: Clock, emails: Emails, 
   async function resendVerification(actor: Actor): Promise<void> {
     const user = await users.findUserById(db, actor.userId)
     if (!user) return
-    if (user.email_verified_at) throw conflict('email_already_verified', 'Your email address is already verified.')
+    if (user.email_verified_at)
+      throw conflict('email_already_verified', 'Your email address is already verified.')
     await transaction(db, (tx) => sendVerification(tx, user))
   }
 
@@ -82,7 +83,10 @@ export function createAccountRecovery(db: AuthDb, clock: Clock, emails: Emails, 
         expiresAt: new Date(now.getTime() + settings.resetTtlSeconds * 1000),
       })
       const link = `${settings.appUrl}/reset-password?token=${token}`
-      await emails.enqueue(passwordResetEmail(user, link, token, Math.round(settings.resetTtlSeconds / 60)), tx)
+      await emails.enqueue(
+        passwordResetEmail(user, link, token, Math.round(settings.resetTtlSeconds / 60)),
+        tx,
+      )
     })
   }
 

@@ -6,7 +6,12 @@ interface Recipient {
   first_name: string
 }
 
-export function verificationEmail(user: Recipient, link: string, token: string, validHours: number): EmailMessage {
+export function verificationEmail(
+  user: Recipient,
+  link: string,
+  token: string,
+  validHours: number,
+): EmailMessage {
   return renderEmail(user.email, {
     subject: 'Confirm your email address',
     greeting: `Hello ${user.first_name},`,
@@ -16,11 +21,17 @@ export function verificationEmail(user: Recipient, link: string, token: string, 
     ],
     action: { label: 'Confirm my email', url: link },
     facts: [['Verification code', token]],
-    footnote: 'You receive this because an account was created with this address. If it was not you, ignore it.',
+    footnote:
+      'You receive this because an account was created with this address. If it was not you, ignore it.',
   })
 }
 
-export function passwordResetEmail(user: Recipient, link: string, token: string, validMinutes: number): EmailMessage {
+export function passwordResetEmail(
+  user: Recipient,
+  link: string,
+  token: string,
+  validMinutes: number,
+): EmailMessage {
   return renderEmail(user.email, {
     subject: 'Reset your password',
     greeting: `Hello ${user.first_name},`,

@@ -193,8 +193,9 @@ export async function insertRefreshToken(
 
 /**
  * Spends a refresh token: one conditional update, so of two concurrent refreshes with the same token
- * exactly one succeeds. Returns the session and user it belongs to, or undefined when it was already
- * used, has expired, or its session or user is no longer valid.
+ * exactly one succeeds. Returns the session and user it belongs to, or undefined (leaving the token
+ * untouched) when it was already used, has expired, or its session or user is no longer valid: only a
+ * token that really was used counts as reused.
  */
 export async function spendRefreshToken(
   db: AuthDb,
@@ -203,22 +204,18 @@ export async function spendRefreshToken(
 ): Promise<{ sessionId: string; userId: number } | undefined> {
   const spent = await db
     .updateTable('refresh_tokens')
+    .from(['sessions', 'users'])
     .set({ used_at: now })
-    .where('token_hash', '=', hash)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning('session_id')
-    .executeTakeFirst()
-  if (!spent) return undefined
-  const holder = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id as user_id'])
-    .where('sessions.id', '=', spent.session_id)
+    .whereRef('sessions.id', '=', 'refresh_tokens.session_id')
+    .whereRef('users.id', '=', 'sessions.user_id')
+    .where('refresh_tokens.token_hash', '=', hash)
+    .where('refresh_tokens.used_at', 'is', null)
+    .where('refresh_tokens.expires_at', '>', now)
     .where('sessions.revoked_at', 'is', null)
     .where('users.is_active', '=', true)
+    .returning(['refresh_tokens.session_id', 'users.id as user_id'])
     .executeTakeFirst()
-  return holder ? { sessionId: spent.session_id, userId: holder.user_id } : undefined
+  return spent ? { sessionId: spent.session_id, userId: spent.user_id } : undefined
 }
 
 export async function findRefreshToken(

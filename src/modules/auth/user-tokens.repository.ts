@@ -38,7 +38,12 @@ export async function insertUserToken(
 }
 
 /** Marks every unused token of a purpose as used, so only the newest one sent works. */
-export async function retireUserTokens(db: Db, userId: number, purpose: UserTokenPurpose, now: Date): Promise<void> {
+export async function retireUserTokens(
+  db: Db,
+  userId: number,
+  purpose: UserTokenPurpose,
+  now: Date,
+): Promise<void> {
   await db
     .updateTable('user_tokens')
     .set({ used_at: now })

@@ -23,13 +23,14 @@ export function transaction<Tables, Result>(
   db: Kysely<Tables>,
   work: (tx: Transaction<Tables>) => Promise<Result>,
 ): Promise<Result> {
-  return db
-    .transaction()
-    .execute((tx) => openTransaction.run(tx, () => work(tx)))
+  return db.transaction().execute((tx) => openTransaction.run(tx, () => work(tx)))
 }
 
 /** Runs `work` with `executor` remembered as the open transaction (see `transaction()`). */
-export function withOpenTransaction<Result>(executor: QueryRunner, work: () => Promise<Result>): Promise<Result> {
+export function withOpenTransaction<Result>(
+  executor: QueryRunner,
+  work: () => Promise<Result>,
+): Promise<Result> {
   return openTransaction.run(executor, work)
 }
 

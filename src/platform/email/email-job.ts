@@ -22,7 +22,12 @@ const EmailPayload = Type.Object({
  * hand-over and the record can still send twice; the Message-ID, stable per job, lets receivers
  * recognise that duplicate.)
  */
-export function sendEmailJob(mailer: Mailer, database: Kysely<object>, clock: Clock, messageIdDomain: string) {
+export function sendEmailJob(
+  mailer: Mailer,
+  database: Kysely<object>,
+  clock: Clock,
+  messageIdDomain: string,
+) {
   const db = database.$extendTables<EmailTables>()
   return defineJob({
     name: 'send-email',
@@ -42,7 +47,13 @@ export function sendEmailJob(mailer: Mailer, database: Kysely<object>, clock: Cl
       const { messageId } = await mailer.send({ ...email, messageId: `<${jobId}@${messageIdDomain}>` })
       await db
         .insertInto('email_deliveries')
-        .values({ job_id: jobId, recipient: email.to, subject: email.subject, message_id: messageId, sent_at: clock.now() })
+        .values({
+          job_id: jobId,
+          recipient: email.to,
+          subject: email.subject,
+          message_id: messageId,
+          sent_at: clock.now(),
+        })
         .onConflict((oc) => oc.column('job_id').doNothing())
         .execute()
     },
@@ -59,7 +70,11 @@ export interface Emails {
 export function createEmails(jobs: Jobs, job: SendEmailJob): Emails {
   return {
     async enqueue(message, executor) {
-      await jobs.send(job, { to: message.to, subject: message.subject, html: message.html, text: message.text }, { executor })
+      await jobs.send(
+        job,
+        { to: message.to, subject: message.subject, html: message.html, text: message.text },
+        { executor },
+      )
     },
   }
 }

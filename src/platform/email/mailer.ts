@@ -39,7 +39,9 @@ export function createMailer(config: Pick<Config, 'email' | 'dataDir'>, logger: 
         const info = await transporter.sendMail(toMail(message))
         return { messageId: info.messageId }
       },
-      close: () => transporter.close(),
+      close: () => {
+        transporter.close()
+      },
     }
   }
   if (email.transport === 'ses') {
@@ -51,7 +53,9 @@ export function createMailer(config: Pick<Config, 'email' | 'dataDir'>, logger: 
         const info = await transporter.sendMail(toMail(message))
         return { messageId: info.messageId }
       },
-      close: () => sesClient.destroy(),
+      close: () => {
+        sesClient.destroy()
+      },
     }
   }
   const outbox = path.join(config.dataDir, 'outbox')

@@ -39,7 +39,9 @@ function text(content: EmailContent): string {
 function html(content: EmailContent): string {
   const parts: string[] = []
   if (content.greeting) parts.push(`<p style="margin:0 0 16px">${escapeHtml(content.greeting)}</p>`)
-  for (const paragraph of content.paragraphs) parts.push(`<p style="margin:0 0 16px">${escapeHtml(paragraph)}</p>`)
+  for (const paragraph of content.paragraphs) {
+    parts.push(`<p style="margin:0 0 16px">${escapeHtml(paragraph)}</p>`)
+  }
   if (content.facts?.length) {
     const rows = content.facts
       .map(
