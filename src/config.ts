@@ -132,7 +132,8 @@ export function loadConfig(env: Env = process.env): Config {
       s3Region: read.string('S3_REGION', 'us-east-1'),
       s3Endpoint: read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']),
       s3ForcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
-      urlTtlSeconds: read.duration('FILE_URL_TTL', 3600),
+      // S3 refuses presigned URLs valid for longer than 7 days.
+      urlTtlSeconds: read.duration('FILE_URL_TTL', 3600, 7 * 86400),
     },
     cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     uploadMaxBytes: read.integer('UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
@@ -211,7 +212,7 @@ class Reader {
   }
 
   /** Seconds, or a number with a unit: 90, 90s, 5m, 12h, 7d. */
-  duration(name: string, fallbackSeconds: number): number {
+  duration(name: string, fallbackSeconds: number, maxSeconds = Number.MAX_SAFE_INTEGER): number {
     const value = this.raw(name)
     if (value === undefined) return fallbackSeconds
     const units: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
@@ -221,6 +222,10 @@ class Reader {
       this.problems.push(
         `${name} must be a positive duration such as 300, 90s, 5m, 12h or 7d (got "${value}").`,
       )
+      return fallbackSeconds
+    }
+    if (seconds > maxSeconds) {
+      this.problems.push(`${name} can be at most ${maxSeconds} seconds (got "${value}").`)
       return fallbackSeconds
     }
     return seconds
