@@ -51,7 +51,7 @@ export function accountRecoveryRoutes(recovery: AccountRecovery, guards: Guards,
           tags: ['auth'],
           summary: 'Send the caller a new verification email',
           description: 'Earlier links stop working. 409 when the address is already verified.',
-          response: { 202: Type.Null() },
+          response: { 202: Type.Null({ description: 'Accepted; a new verification email follows.' }) },
         },
       },
       async (request, reply) => {

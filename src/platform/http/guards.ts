@@ -30,11 +30,11 @@ export function createGuards(resolveActor: ActorResolver): Guards {
   }
   Object.defineProperty(authenticate, BEARER, { value: true })
   return {
-    authenticate,
+    authenticate: markAsGuard(authenticate),
     requireRole(...roles) {
-      return async (request) => {
+      return markAsGuard(async (request) => {
         if (!hasRole(actorOf(request), ...roles)) throw forbidden()
-      }
+      })
     },
   }
 }
@@ -47,6 +47,16 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 const BEARER = Symbol('requires a bearer token')
+const GUARD = Symbol('decides who may call a route')
+
+function markAsGuard(handler: preHandlerAsyncHookHandler): preHandlerAsyncHookHandler {
+  return Object.defineProperty(handler, GUARD, { value: true })
+}
+
+/** True for a preHandler made by `createGuards()`; the server runs these before reading the request. */
+export function isGuard(handler: unknown): handler is preHandlerAsyncHookHandler {
+  return typeof handler === 'function' && GUARD in handler
+}
 
 /** True for a preHandler made by `createGuards().authenticate`; the OpenAPI document marks its routes. */
 export function requiresBearer(handler: unknown): boolean {

@@ -19,7 +19,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { errorHandler } from './error-handler.ts'
-import { requiresBearer } from './guards.ts'
+import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
 import { ProblemSchema } from './schemas.ts'
 import { validatorCompiler } from './validation.ts'
@@ -90,6 +90,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
 
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
+  // JSON only: a text/plain body is a 415, not a string that then fails validation.
+  app.removeContentTypeParser('text/plain')
   app.decorateRequest('actor', null)
 
   app.addHook('onSend', async (request, reply) => {
@@ -129,6 +131,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       message: `Too many requests; try again in ${context.after}.`,
     }),
   })
+  // After the rate limiter, whose per-route hook then still runs before the guards.
+  runGuardsFirst(app)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -168,7 +172,8 @@ function registerNotFoundAndMethodNotAllowed(app: App): void {
     const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
       (method) => known.find(method as HTTPMethod, path) !== null,
     )
-    if (allowed.length > 0) {
+    // CORS answers OPTIONS on every path; that alone does not make a path known.
+    if (allowed.some((method) => method !== 'OPTIONS')) {
       reply.header('allow', allowed.join(', '))
       return sendProblem(
         reply,
@@ -183,13 +188,32 @@ function registerNotFoundAndMethodNotAllowed(app: App): void {
 function documentErrorsAndSecurity(app: App): void {
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return
-    const preHandlers = [route.preHandler ?? []].flat()
+    const hooks = [route.onRequest ?? [], route.preHandler ?? []].flat()
     const schema = route.schema as Record<string, unknown>
-    if (preHandlers.some(requiresBearer)) schema.security = [{ bearerAuth: [] }]
+    if (hooks.some(requiresBearer)) schema.security = [{ bearerAuth: [] }]
+    // Keyed by media type, so the document says what the error handler sends.
+    const problemResponse = {
+      description: 'RFC 9457 problem details.',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    }
     schema.response = {
       ...(schema.response as object | undefined),
-      '4xx': ProblemSchema,
-      '5xx': ProblemSchema,
+      '4xx': problemResponse,
+      '5xx': problemResponse,
     }
+  })
+}
+
+/**
+ * Who is asking is checked before what is asked (401 → 403 → 400, as the API promises): guards a
+ * route lists among its preHandlers run as onRequest hooks, before the body is read and validated.
+ */
+function runGuardsFirst(app: App): void {
+  app.addHook('onRoute', (route) => {
+    const preHandlers = [route.preHandler ?? []].flat()
+    const guards = preHandlers.filter(isGuard)
+    if (guards.length === 0) return
+    route.onRequest = [...[route.onRequest ?? []].flat(), ...guards]
+    route.preHandler = preHandlers.filter((handler) => !isGuard(handler))
   })
 }

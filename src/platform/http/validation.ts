@@ -52,8 +52,9 @@ function describe(error: Partial<ErrorObject>, part: string | undefined): { fiel
   const at = (extra?: unknown) =>
     [...path, ...(typeof extra === 'string' ? [extra] : [])].join('.') ||
     (part === undefined || part === 'body' ? 'non_field_errors' : part)
+  // A schema's `x-error` explains its pattern or format in words; other checks keep their own message.
   const custom = (error.parentSchema as { 'x-error'?: string } | undefined)?.['x-error']
-  if (custom !== undefined && error.keyword !== 'required' && error.keyword !== 'additionalProperties') {
+  if (custom !== undefined && (error.keyword === 'pattern' || error.keyword === 'format')) {
     return { field: at(), message: custom }
   }
   switch (error.keyword) {

@@ -1,17 +1,56 @@
 /**
- * IBAN checks of ISO 13616: the country's registered length and the mod-97 check digits. Used for
- * users' refund accounts and companies' bank accounts.
+ * IBAN checks of ISO 13616: the country's registered layout (length, and where digits and letters go)
+ * and the mod-97 check digits. Used for users' refund accounts and companies' bank accounts.
+ */
+
+/**
+ * The BBAN (the part after the check digits) of each country, in the notation of the SWIFT IBAN
+ * Registry: `8!n` is 8 digits, `4!a` 4 upper-case letters, `12!c` 12 letters or digits. Mod 97 alone
+ * misses some typos that put a letter where a digit belongs (a letter counts as two digits), so the
+ * layout is checked too.
  */
 // prettier-ignore
-const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28,
-  CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18,
-  FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HN: 28, HR: 21, HU: 28,
-  IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20,
-  LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28,
-  NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24,
-  SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26,
-  UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+const BBAN_STRUCTURES: Record<string, string> = {
+  AD: '4!n4!n12!c', AE: '3!n16!n', AL: '8!n16!c', AT: '5!n11!n', AZ: '4!a20!c', BA: '3!n3!n8!n2!n',
+  BE: '3!n7!n2!n', BG: '4!a4!n2!n8!c', BH: '4!a14!c', BI: '5!n5!n11!n2!n', BR: '8!n5!n10!n1!a1!c',
+  BY: '4!c4!n16!c', CH: '5!n12!c', CR: '4!n14!n', CY: '3!n5!n16!c', CZ: '4!n6!n10!n', DE: '8!n10!n',
+  DJ: '5!n5!n11!n2!n', DK: '4!n9!n1!n', DO: '4!c20!n', EE: '2!n2!n11!n1!n', EG: '4!n4!n17!n',
+  ES: '4!n4!n1!n1!n10!n', FI: '3!n11!n', FK: '2!a12!n', FO: '4!n9!n1!n', FR: '5!n5!n11!c2!n',
+  GB: '4!a6!n8!n', GE: '2!a16!n', GI: '4!a15!c', GL: '4!n9!n1!n', GR: '3!n4!n16!c', GT: '4!c20!c',
+  HN: '4!a20!n', HR: '7!n10!n', HU: '3!n4!n1!n15!n1!n', IE: '4!a6!n8!n', IL: '3!n3!n13!n',
+  IQ: '4!a3!n12!n', IS: '4!n2!n6!n10!n', IT: '1!a5!n5!n12!c', JO: '4!a4!n18!c', KW: '4!a22!c',
+  KZ: '3!n13!c', LB: '4!n20!c', LC: '4!a24!c', LI: '5!n12!c', LT: '5!n11!n', LU: '3!n13!c',
+  LV: '4!a13!c', LY: '3!n3!n15!n', MC: '5!n5!n11!c2!n', MD: '2!c18!c', ME: '3!n13!n2!n',
+  MK: '3!n10!c2!n', MN: '4!n12!n', MR: '5!n5!n11!n2!n', MT: '4!a5!n18!c', MU: '4!a2!n2!n12!n3!n3!a',
+  NI: '4!a20!n', NL: '4!a10!n', NO: '4!n6!n1!n', OM: '3!n16!c', PK: '4!a16!c', PL: '8!n16!n',
+  PS: '4!a21!c', PT: '4!n4!n11!n2!n', QA: '4!a21!c', RO: '4!a16!c', RS: '3!n13!n2!n',
+  RU: '9!n5!n15!c', SA: '2!n18!c', SC: '4!a2!n2!n16!n3!a', SD: '2!n12!n', SE: '3!n16!n1!n',
+  SI: '5!n8!n2!n', SK: '4!n6!n10!n', SM: '1!a5!n5!n12!c', SO: '4!n3!n12!n', ST: '8!n11!n2!n',
+  SV: '4!a20!n', TL: '3!n14!n2!n', TN: '2!n3!n13!n2!n', TR: '5!n1!n16!c', UA: '6!n19!c',
+  VA: '3!n15!n', VG: '4!a16!n', XK: '4!n10!n2!n', YE: '4!a4!n18!c',
+}
+
+interface CountryFormat {
+  /** Characters of the whole IBAN. */
+  length: number
+  bban: RegExp
+}
+
+const CHARACTER_CLASSES: Record<string, string> = { n: '[0-9]', a: '[A-Z]', c: '[A-Z0-9]' }
+
+const FORMATS = new Map<string, CountryFormat>(
+  Object.entries(BBAN_STRUCTURES).map(([country, structure]) => [country, compile(structure)]),
+)
+
+function compile(structure: string): CountryFormat {
+  const blocks = [...structure.matchAll(/(\d+)!([nac])/g)].map(([, size, kind]) => ({
+    size: Number(size),
+    pattern: CHARACTER_CLASSES[kind ?? ''] ?? '',
+  }))
+  return {
+    length: 4 + blocks.reduce((sum, block) => sum + block.size, 0),
+    bban: new RegExp(`^${blocks.map((block) => `${block.pattern}{${block.size}}`).join('')}$`),
+  }
 }
 
 /** The IBAN as stored: no spaces, upper-case. */
@@ -26,10 +65,12 @@ export function ibanProblem(input: string): string | undefined {
     return 'Enter a valid IBAN: two letters, two check digits, then the account (letters and digits).'
   }
   const country = iban.slice(0, 2)
-  const length = IBAN_LENGTHS[country]
-  if (length === undefined) return `IBANs are not issued for country code ${country}.`
-  if (iban.length !== length)
-    return `An IBAN from ${country} has ${length} characters; this one has ${iban.length}.`
+  const format = FORMATS.get(country)
+  if (format === undefined) return `IBANs are not issued for country code ${country}.`
+  if (iban.length !== format.length)
+    return `An IBAN from ${country} has ${format.length} characters; this one has ${iban.length}.`
+  if (!format.bban.test(iban.slice(4)))
+    return `The account part is not laid out like an IBAN from ${country}; check for a typo.`
   if (mod97(iban.slice(4) + iban.slice(0, 4)) !== 1)
     return 'The IBAN check digits do not match; check for a typo.'
   return undefined
