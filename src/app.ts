@@ -1,4 +1,5 @@
 import { createAuthModule } from './modules/auth/index.ts'
+import { createCompaniesModule } from './modules/companies/index.ts'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.ts'
 import { createHttpServer, type App } from './platform/http/server.ts'
 import { registerFileRoutes } from './platform/storage/index.ts'
@@ -8,12 +9,14 @@ const TAGS = [
   { name: 'platform', description: 'Health and readiness.' },
   { name: 'auth', description: 'Accounts, login, tokens and the caller’s own profile.' },
   { name: 'users', description: 'Admin management of users and roles.' },
+  { name: 'companies', description: 'Client and supplier companies, their billing details and bank accounts.' },
 ]
 
 /** Every module, in one visible list. */
 export function createModules(platform: Platform) {
   const auth = createAuthModule(platform)
-  return { auth, all: [auth] }
+  const companies = createCompaniesModule(platform, { guards: auth.api.guards })
+  return { auth, companies, all: [auth, companies] }
 }
 
 export type Modules = ReturnType<typeof createModules>
@@ -39,6 +42,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   registerHealthRoutes(app, readinessChecks(platform))
   if (platform.storage.fileServer) registerFileRoutes(app, platform.storage.fileServer)
   await modules.auth.routes(app)
+  await modules.companies.routes(app)
 
   await app.ready()
   return app

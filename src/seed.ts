@@ -1,4 +1,5 @@
-import { createAuthModule } from './modules/auth/index.ts'
+import { createModules } from './app.ts'
+import type { NewCompany } from './modules/companies/index.ts'
 import { AppError } from './platform/errors.ts'
 import type { Role } from './platform/http/actor.ts'
 import type { Platform } from './platform/platform.ts'
@@ -51,7 +52,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   if (platform.config.nodeEnv === 'production') {
     throw new Error('Refusing to seed demo accounts with NODE_ENV=production.')
   }
-  const auth = createAuthModule(platform)
+  const { auth, companies } = createModules(platform)
   const lines: string[] = []
   for (const account of DEMO_ACCOUNTS) {
     let status = 'created'
@@ -68,4 +69,93 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   process.stdout.write(
     `Demo accounts (email, password, roles):\n${lines.join('\n')}\nLog in with POST ${platform.config.publicUrl}/api/token/\n`,
   )
+
+  let added = 0
+  for (const company of DEMO_COMPANIES) {
+    try {
+      await companies.api.createCompany(company)
+      added += 1
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'registration_number_taken')) throw error
+    }
+  }
+  process.stdout.write(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
 }
+
+export const DEMO_COMPANIES: NewCompany[] = [
+  {
+    legal_name: 'Acme Comércio de Materiais Ltda.',
+    trade_name: 'Acme Materiais',
+    registration_number: '11222333000181',
+    email: 'financeiro@acme-materiais.com.br',
+    phone: '+551130001000',
+    website: 'https://acme-materiais.com.br',
+    declared_billing: '4800000.00',
+    billing_email: 'notas@acme-materiais.com.br',
+    billing_address: {
+      line1: 'Av. Paulista, 1000',
+      line2: 'Sala 101',
+      city: 'São Paulo',
+      region: 'SP',
+      postal_code: '01310-100',
+      country: 'BR',
+    },
+    bank_accounts: [
+      {
+        holder_name: 'Acme Comércio de Materiais Ltda.',
+        bank_code: '341',
+        branch: '0001',
+        account_number: '12345-6',
+        currency: 'BRL',
+        country: 'BR',
+        is_default: true,
+      },
+      {
+        holder_name: 'Acme Comércio de Materiais Ltda.',
+        iban: 'BR1800360305000010009795493C1',
+        currency: 'BRL',
+      },
+    ],
+  },
+  {
+    legal_name: 'Bravo Serviços de Limpeza S.A.',
+    trade_name: 'Bravo Limpeza',
+    registration_number: '45997418000153',
+    email: 'contas@bravolimpeza.com.br',
+    declared_billing: '950000.00',
+    billing_address: {
+      line1: 'Rua da Quitanda, 86',
+      city: 'Rio de Janeiro',
+      region: 'RJ',
+      postal_code: '20091-005',
+      country: 'BR',
+    },
+    bank_accounts: [
+      {
+        holder_name: 'Bravo Serviços de Limpeza S.A.',
+        bank_code: '237',
+        branch: '1234',
+        account_number: '98765-4',
+        currency: 'BRL',
+        country: 'BR',
+        is_default: true,
+      },
+    ],
+  },
+  {
+    legal_name: 'Nordlicht Logistik GmbH',
+    registration_number: '20230011554',
+    email: 'buchhaltung@nordlicht-logistik.de',
+    website: 'https://nordlicht-logistik.de',
+    billing_address: { line1: 'Speicherstadt 12', city: 'Hamburg', postal_code: '20457', country: 'DE' },
+    bank_accounts: [
+      {
+        holder_name: 'Nordlicht Logistik GmbH',
+        iban: 'DE89 3704 0044 0532 0130 00',
+        bic: 'COBADEFFXXX',
+        currency: 'EUR',
+        is_default: true,
+      },
+    ],
+  },
+]

@@ -289,6 +289,10 @@ export function createAuthService(
     })
   }
 
+  async function assertUserExists(id: number): Promise<void> {
+    await getUser(id)
+  }
+
   async function getUser(id: number): Promise<UserRow> {
     const user = await repository.findUserById(db, id)
     if (!user) throw notFound('User')
@@ -307,6 +311,7 @@ export function createAuthService(
     listUsers,
     setRoles,
     deactivate,
+    assertUserExists,
   }
 }
 

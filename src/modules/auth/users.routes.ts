@@ -1,4 +1,4 @@
-import { actorOf, type Guards } from '../../platform/http/guards.ts'
+import { actorOf, existsBeforeValidation, type Guards } from '../../platform/http/guards.ts'
 import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import { IdParams, NoContent } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
@@ -31,6 +31,7 @@ export function userRoutes(auth: AuthService, guards: Guards, publicUrl: string)
       '/api/users/:id/roles',
       {
         preHandler: adminOnly,
+        preValidation: existsBeforeValidation(auth.assertUserExists),
         schema: {
           tags: ['users'],
           summary: 'Set a user’s roles',

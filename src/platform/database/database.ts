@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.ts'
@@ -65,6 +66,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
   const client = await PGlite.create({
     ...(location.dataDir === 'memory' ? {} : { dataDir: location.dataDir }),
     parsers: { [DATE_OID]: (value: string) => value },
+    // Extensions the migrations create (trigram indexes for text search).
+    extensions: { pg_trgm },
   })
   const db = new Kysely<object>({ dialect: new PGliteDialect(client) })
   return handle(db, 'pglite', client)

@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify'
 import { forbidden, unauthenticated } from '../errors.ts'
 import { hasRole, type Actor, type Role } from './actor.ts'
 
@@ -61,4 +61,26 @@ export function isGuard(handler: unknown): handler is preHandlerAsyncHookHandler
 /** True for a preHandler made by `createGuards().authenticate`; the OpenAPI document marks its routes. */
 export function requiresBearer(handler: unknown): boolean {
   return typeof handler === 'function' && BEARER in handler
+}
+
+/**
+ * A preValidation hook that answers 404 for a missing object before the body is validated, so the
+ * order of checks stays 401 → 403 → 404 → 400. `assertExists` gets the integer path parameters
+ * named in `params`, in that order, and throws a not_found AppError. Parameters that are not positive
+ * integers are left to validation (400).
+ */
+export function existsBeforeValidation(
+  assertExists: (...ids: number[]) => Promise<void>,
+  params: string[] = ['id'],
+): preValidationAsyncHookHandler {
+  return async (request) => {
+    const given = request.params as Record<string, unknown> | undefined
+    const ids = params.map((param) => {
+      const raw = given?.[param]
+      return typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2147483647
+        ? Number(raw)
+        : NaN
+    })
+    if (ids.every((id) => !Number.isNaN(id))) await assertExists(...ids)
+  }
 }
