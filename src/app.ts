@@ -9,7 +9,10 @@ const TAGS = [
   { name: 'platform', description: 'Health and readiness.' },
   { name: 'auth', description: 'Accounts, login, tokens and the caller’s own profile.' },
   { name: 'users', description: 'Admin management of users and roles.' },
-  { name: 'companies', description: 'Client and supplier companies, their billing details and bank accounts.' },
+  {
+    name: 'companies',
+    description: 'Client and supplier companies, their billing details and bank accounts.',
+  },
 ]
 
 /** Every module, in one visible list. */
