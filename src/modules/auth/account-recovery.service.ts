@@ -31,18 +31,29 @@ export type AccountRecovery = ReturnType<typeof createAccountRecovery>
 export function createAccountRecovery(db: AuthDb, clock: Clock, emails: Emails, settings: RecoverySettings) {
   const tokenDb = (executor: AuthDb) => executor.$extendTables<UserTokenTables>()
 
-  /** Sends a verification link; call inside the transaction that created or changed the account. */
-  async function sendVerification(executor: AuthDb, user: UserRow): Promise<void> {
+  /** A new one-time token for `purpose`; earlier unused ones of the same purpose stop working. */
+  async function issueToken(
+    executor: AuthDb,
+    userId: number,
+    purpose: tokens.UserTokenPurpose,
+    ttlSeconds: number,
+  ): Promise<string> {
     const now = clock.now()
     const token = randomBytes(32).toString('base64url')
-    await tokens.retireUserTokens(tokenDb(executor), user.id, 'verify_email', now)
+    await tokens.retireUserTokens(tokenDb(executor), userId, purpose, now)
     await tokens.insertUserToken(tokenDb(executor), {
       hash: hashToken(token),
-      userId: user.id,
-      purpose: 'verify_email',
+      userId,
+      purpose,
       now,
-      expiresAt: new Date(now.getTime() + settings.verificationTtlSeconds * 1000),
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
     })
+    return token
+  }
+
+  /** Sends a verification link; call inside the transaction that created or changed the account. */
+  async function sendVerification(executor: AuthDb, user: UserRow): Promise<void> {
+    const token = await issueToken(executor, user.id, 'verify_email', settings.verificationTtlSeconds)
     const link = `${settings.appUrl}/verify-email?token=${token}`
     await emails.enqueue(
       verificationEmail(user, link, token, Math.round(settings.verificationTtlSeconds / 3600)),
@@ -71,17 +82,8 @@ export function createAccountRecovery(db: AuthDb, clock: Clock, emails: Emails, 
   async function requestPasswordReset(email: string): Promise<void> {
     const user = await users.findUserByEmail(db, email.trim())
     if (!user?.is_active) return
-    const now = clock.now()
-    const token = randomBytes(32).toString('base64url')
     await transaction(db, async (tx) => {
-      await tokens.retireUserTokens(tokenDb(tx), user.id, 'password_reset', now)
-      await tokens.insertUserToken(tokenDb(tx), {
-        hash: hashToken(token),
-        userId: user.id,
-        purpose: 'password_reset',
-        now,
-        expiresAt: new Date(now.getTime() + settings.resetTtlSeconds * 1000),
-      })
+      const token = await issueToken(tx, user.id, 'password_reset', settings.resetTtlSeconds)
       const link = `${settings.appUrl}/reset-password?token=${token}`
       await emails.enqueue(
         passwordResetEmail(user, link, token, Math.round(settings.resetTtlSeconds / 60)),

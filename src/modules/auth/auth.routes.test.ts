@@ -4,8 +4,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose'
 import { createUser, login, signIn, TEST_PASSWORD, uniqueEmail } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, TEST_JWT_SECRET, type TestApp } from '../../../test/helpers/app.ts'
-import type { Problem } from '../../platform/http/problem.ts'
 import type { TokenPair, User } from './auth.schemas.ts'
+import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 
 const USER_FIELDS = [
   'created_at',
@@ -23,32 +23,6 @@ const INVALID_CREDENTIALS = 'No active account found with the given credentials'
 const VALID_IBAN = 'DE89370400440532013000'
 const VALID_IBAN_AS_TYPED = 'de89 3704 0044 0532 0130 00'
 const IBAN_WITH_WRONG_CHECK_DIGITS = 'DE00 3704 0044 0532 0130 00'
-
-/** Asserts an RFC 9457 problem response with the API's extra fields, and returns its body. */
-function assertProblem(response: LightMyRequestResponse, status: number, code: string): Problem {
-  assert.equal(response.statusCode, status, response.body)
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/)
-  const body = response.json<Problem>()
-  assert.deepEqual(
-    Object.keys(body)
-      .filter((key) => key !== 'errors')
-      .sort(),
-    ['code', 'detail', 'request_id', 'status', 'title', 'type'],
-  )
-  assert.equal(body.type, 'about:blank')
-  assert.equal(body.status, status)
-  assert.equal(body.code, code)
-  assert.ok(body.title.length > 0 && body.detail.length > 0)
-  assert.equal(body.request_id, response.headers['x-request-id'])
-  return body
-}
-
-/** A 400 validation failure; returns its field errors. */
-function assertInvalid(response: LightMyRequestResponse): Record<string, string[]> {
-  const body = assertProblem(response, 400, 'validation_failed')
-  assert.ok(body.errors, 'a validation failure lists its field errors')
-  return body.errors
-}
 
 /** The one answer for every failed login, whatever the reason. */
 function assertInvalidCredentials(response: LightMyRequestResponse): void {

@@ -4,8 +4,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { createUser, login, signIn, uniqueEmail, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import type { Role } from '../../platform/http/actor.ts'
-import type { Problem } from '../../platform/http/problem.ts'
 import type { User } from './auth.schemas.ts'
+import { assertProblem } from '../../../test/helpers/problems.ts'
 
 type Caller = 'anonymous' | 'plain user' | 'operator' | 'approver' | 'admin'
 type SignedInCaller = Exclude<Caller, 'anonymous'>
@@ -44,25 +44,6 @@ function describeCaller(caller: Caller): string {
 
 /** What a refusal says, by status: who is asking is checked before anything else. */
 const REFUSAL_CODE: Record<number, string> = { 401: 'not_authenticated', 403: 'forbidden' }
-
-/** Asserts an RFC 9457 problem response with the API's extra fields, and returns its body. */
-function assertProblem(response: LightMyRequestResponse, status: number, code: string): Problem {
-  assert.equal(response.statusCode, status, response.body)
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/)
-  const body = response.json<Problem>()
-  assert.deepEqual(
-    Object.keys(body)
-      .filter((key) => key !== 'errors')
-      .sort(),
-    ['code', 'detail', 'request_id', 'status', 'title', 'type'],
-  )
-  assert.equal(body.type, 'about:blank')
-  assert.equal(body.status, status)
-  assert.equal(body.code, code)
-  assert.ok(body.title.length > 0 && body.detail.length > 0)
-  assert.equal(body.request_id, response.headers['x-request-id'])
-  return body
-}
 
 interface RouteRule {
   route: string

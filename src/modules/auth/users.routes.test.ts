@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import { createUser, signIn, uniqueEmail, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import type { Page } from '../../platform/http/pagination.ts'
-import type { Problem } from '../../platform/http/problem.ts'
 import type { AdminUser } from './auth.schemas.ts'
+import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 
 const ADMIN_USER_FIELDS = [
   'created_at',
@@ -22,31 +21,6 @@ const ADMIN_USER_FIELDS = [
 ]
 /** An id no user has (the largest the API accepts). */
 const UNKNOWN_ID = 2147483647
-
-/** Asserts an RFC 9457 problem response with the API's extra fields, and returns its body. */
-function assertProblem(response: LightMyRequestResponse, status: number, code: string): Problem {
-  assert.equal(response.statusCode, status, response.body)
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/)
-  const body = response.json<Problem>()
-  assert.deepEqual(
-    Object.keys(body)
-      .filter((key) => key !== 'errors')
-      .sort(),
-    ['code', 'detail', 'request_id', 'status', 'title', 'type'],
-  )
-  assert.equal(body.type, 'about:blank')
-  assert.equal(body.status, status)
-  assert.equal(body.code, code)
-  assert.ok(body.title.length > 0 && body.detail.length > 0)
-  assert.equal(body.request_id, response.headers['x-request-id'])
-  return body
-}
-
-function assertInvalid(response: LightMyRequestResponse): Record<string, string[]> {
-  const body = assertProblem(response, 400, 'validation_failed')
-  assert.ok(body.errors, 'a validation failure lists its field errors')
-  return body.errors
-}
 
 describe('admin management of users', () => {
   let t: TestApp
