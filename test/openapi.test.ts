@@ -75,6 +75,14 @@ describe('the API documentation', () => {
   let document: OpenApiDocument
   let operations: DocumentedOperation[]
   let admin: SignedInUser
+  /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
+  let existing: { user: number; company: number; account: number }
+
+  /** The path with ids of existing objects (a missing one is answered 404 before the body is read). */
+  function existingUrlFor(path: string): string {
+    const id = path.startsWith('/api/users/') ? existing.user : existing.company
+    return path.replace('{id}', String(id)).replace('{account_id}', String(existing.account))
+  }
 
   before(async () => {
     t = await buildTestApp()
@@ -89,6 +97,20 @@ describe('the API documentation', () => {
       })),
     )
     admin = await signIn(t, ['admin', 'operator', 'approver'])
+    const company = await t.app.inject({
+      method: 'POST',
+      url: '/api/companies',
+      headers: admin.headers,
+      payload: {
+        legal_name: 'Probe Ltda.',
+        registration_number: '99887766',
+        email: 'probe@example.com',
+        bank_accounts: [{ holder_name: 'Probe', iban: 'DE89370400440532013000', currency: 'EUR' }],
+      },
+    })
+    assert.equal(company.statusCode, 201, company.body)
+    const created = company.json<{ id: number; bank_accounts: { id: number }[] }>()
+    existing = { user: admin.id, company: created.id, account: created.bank_accounts[0]?.id ?? 0 }
   })
   after(() => t.close())
 
@@ -164,7 +186,7 @@ describe('the API documentation', () => {
       // Not an object: any JSON body schema of this API rejects it as a whole, before the handler runs.
       const response = await t.app.inject({
         method: method as 'POST',
-        url: urlFor(path),
+        url: existingUrlFor(path),
         headers: { ...admin.headers, 'content-type': 'application/json' },
         payload: '[]',
       })
