@@ -1,5 +1,9 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
+import {
+  createSupplierPaymentsModule,
+  type SupplierPaymentsModule,
+} from './modules/supplier-payments/index.ts'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.ts'
 import { createHttpServer, type App } from './platform/http/server.ts'
 import { registerFileRoutes } from './platform/storage/index.ts'
@@ -13,13 +17,31 @@ const TAGS = [
     name: 'companies',
     description: 'Client and supplier companies, their billing details and bank accounts.',
   },
+  {
+    name: 'supplier-payments',
+    description:
+      'Suppliers, payments owed to them, early payment at a discount (anticipations), the request log.',
+  },
 ]
 
 /** Every module, in one visible list. */
 export function createModules(platform: Platform) {
-  const auth = createAuthModule(platform)
-  const companies = createCompaniesModule(platform, { guards: auth.api.guards })
-  return { auth, companies, all: [auth, companies] }
+  // Supplier payments links users to companies; auth and companies ask it, once it exists.
+  const later: { supplierPayments?: SupplierPaymentsModule } = {}
+  const auth = createAuthModule(platform, {
+    supplierOfUser: async (userId) => later.supplierPayments?.api.supplierOfUser(userId),
+  })
+  const companies = createCompaniesModule(platform, {
+    guards: auth.api.guards,
+    membership: { companyOfUser: async (userId) => later.supplierPayments?.api.companyOfUser(userId) },
+  })
+  const supplierPayments = createSupplierPaymentsModule(platform, {
+    guards: auth.api.guards,
+    contacts: auth.api,
+    companies: companies.api,
+  })
+  later.supplierPayments = supplierPayments
+  return { auth, companies, supplierPayments, all: [auth, companies, supplierPayments] }
 }
 
 export type Modules = ReturnType<typeof createModules>
@@ -46,6 +68,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   if (platform.storage.fileServer) registerFileRoutes(app, platform.storage.fileServer)
   await modules.auth.routes(app)
   await modules.companies.routes(app)
+  await modules.supplierPayments.routes(app)
 
   await app.ready()
   return app

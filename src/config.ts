@@ -53,6 +53,10 @@ export interface Config {
   imageMaxPixels: number
   emailVerificationTtlSeconds: number
   passwordResetTtlSeconds: number
+  /** ISO 4217 currency of payments owed to suppliers. */
+  paymentCurrency: string
+  /** Monthly discount rate of anticipations, as a decimal string ("0.03" = 3 % a month). */
+  anticipationMonthlyRate: string
 }
 
 export class ConfigError extends Error {
@@ -140,6 +144,8 @@ export function loadConfig(env: Env = process.env): Config {
     imageMaxPixels: read.integer('IMAGE_MAX_PIXELS', 40_000_000, 1, 268_402_689),
     emailVerificationTtlSeconds: read.duration('EMAIL_VERIFICATION_TTL', 48 * 3600),
     passwordResetTtlSeconds: read.duration('PASSWORD_RESET_TTL', 3600),
+    paymentCurrency: read.currency('PAYMENT_CURRENCY', 'BRL'),
+    anticipationMonthlyRate: read.rate('ANTICIPATION_MONTHLY_RATE', '0.03'),
   }
   if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
   if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')
@@ -239,6 +245,29 @@ class Reader {
       return fallback
     }
     return value
+  }
+
+  currency(name: string, fallback: string): string {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!Intl.supportedValuesOf('currency').includes(value)) {
+      this.problems.push(`${name} must be an ISO 4217 currency code such as BRL or EUR (got "${value}").`)
+      return fallback
+    }
+    return value
+  }
+
+  /** A rate as a decimal fraction from 0 to 1 exclusive, kept as text so no float touches money. */
+  rate(name: string, fallback: string): string {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!/^0?\.\d{1,6}$|^0$/.test(value)) {
+      this.problems.push(
+        `${name} must be a fraction such as 0.03 (at most 6 decimals, below 1; got "${value}").`,
+      )
+      return fallback
+    }
+    return value.startsWith('.') ? `0${value}` : value
   }
 
   /** A number with an optional fraction, e.g. 0.5. */

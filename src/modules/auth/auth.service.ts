@@ -45,6 +45,9 @@ export interface NewAccount {
 /** Sends the verification email of a new account, in the transaction that creates it. */
 export type SendVerification = (tx: AuthDb, user: UserRow) => Promise<void>
 
+/** The supplier a user acts for (supplier payments knows); undefined when none. */
+export type SupplierOfUser = (userId: number) => Promise<number | undefined>
+
 const INVALID_CREDENTIALS = 'No active account found with the given credentials'
 
 export type AuthService = ReturnType<typeof createAuthService>
@@ -54,7 +57,12 @@ export function createAuthService(
   clock: Clock,
   settings: AuthSettings,
   sendVerification: SendVerification,
+  supplierOfUser: SupplierOfUser,
 ) {
+  async function withSupplier<T extends User>(user: T): Promise<T> {
+    return { ...user, supplier: (await supplierOfUser(user.id)) ?? null }
+  }
+
   const tokens = accessTokens(settings.jwtSecret, settings.accessTtlSeconds, clock)
 
   /** Creates an account; the same rules for self-registration, the CLI and demo data. */
@@ -224,7 +232,7 @@ export function createAuthService(
   }
 
   async function me(actor: Actor): Promise<User> {
-    return toUser(await getUser(actor.userId))
+    return withSupplier(toUser(await getUser(actor.userId)))
   }
 
   async function updateMe(actor: Actor, body: UpdateMeBody): Promise<User> {
@@ -257,7 +265,7 @@ export function createAuthService(
       }
       return row
     })
-    return toUser(updated)
+    return withSupplier(toUser(updated))
   }
 
   async function listUsers(
@@ -265,7 +273,7 @@ export function createAuthService(
     page: PageRequest,
   ): Promise<{ count: number; results: AdminUser[] }> {
     const { count, rows } = await repository.listUsers(db, { email: query.email, role: query.role }, page)
-    return { count, results: rows.map(toAdminUser) }
+    return { count, results: await Promise.all(rows.map((row) => withSupplier(toAdminUser(row)))) }
   }
 
   async function setRoles(actor: Actor, userId: number, roles: Role[]): Promise<AdminUser> {
@@ -273,7 +281,7 @@ export function createAuthService(
     if (user.id === actor.userId && user.roles.includes('admin') && !roles.includes('admin')) {
       throw conflict('cannot_remove_own_admin', 'You cannot remove your own admin role; ask another admin.')
     }
-    return toAdminUser(await repository.updateUser(db, user.id, { roles }, clock.now()))
+    return withSupplier(toAdminUser(await repository.updateUser(db, user.id, { roles }, clock.now())))
   }
 
   /** Soft delete: the account stays (for history) but cannot log in, and its tokens stop working now. */
@@ -287,6 +295,12 @@ export function createAuthService(
       await repository.updateUser(tx, user.id, { is_active: false }, now)
       await repository.revokeUserSessions(tx, user.id, 'deactivated', now)
     })
+  }
+
+  /** Who to write to about a user's affairs (other modules' emails); undefined for unknown users. */
+  async function contactOf(id: number): Promise<{ email: string; first_name: string } | undefined> {
+    const user = await repository.findUserById(db, id)
+    return user ? { email: user.email, first_name: user.first_name } : undefined
   }
 
   async function assertUserExists(id: number): Promise<void> {
@@ -312,6 +326,7 @@ export function createAuthService(
     setRoles,
     deactivate,
     assertUserExists,
+    contactOf,
   }
 }
 

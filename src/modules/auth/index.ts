@@ -6,7 +6,7 @@ import type { AuthTables } from './auth.repository.ts'
 import { accountRecoveryRoutes } from './account-recovery.routes.ts'
 import { createAccountRecovery } from './account-recovery.service.ts'
 import { authRoutes } from './auth.routes.ts'
-import { createAuthService, type AuthService, type NewAccount } from './auth.service.ts'
+import { createAuthService, type AuthService, type NewAccount, type SupplierOfUser } from './auth.service.ts'
 import { userRoutes } from './users.routes.ts'
 
 export type { NewAccount }
@@ -18,10 +18,17 @@ export interface AuthModule {
     /** `authenticate` and `requireRole(...)` preHandlers for every module's routes. */
     guards: Guards
     createAccount: AuthService['createAccount']
+    /** A user's email and first name, for other modules' emails. */
+    contactOf: AuthService['contactOf']
   }
 }
 
-export function createAuthModule(platform: Platform): AuthModule {
+export interface AuthDependencies {
+  /** The supplier a user acts for, shown on their profile (supplier payments provides it). */
+  supplierOfUser?: SupplierOfUser
+}
+
+export function createAuthModule(platform: Platform, deps: AuthDependencies = {}): AuthModule {
   const { config } = platform
   const db = platform.db.$extendTables<AuthTables>()
   const recovery = createAccountRecovery(db, platform.clock, platform.emails, {
@@ -39,6 +46,7 @@ export function createAuthModule(platform: Platform): AuthModule {
       lockoutThreshold: config.loginLockoutThreshold,
     },
     recovery.sendVerification,
+    deps.supplierOfUser ?? (async () => undefined),
   )
   const guards = createGuards(auth.resolveActor)
   const ownRoutes = authRoutes(auth, guards, { loginRateLimitPerMinute: config.loginRateLimitPerMinute })
@@ -51,6 +59,6 @@ export function createAuthModule(platform: Platform): AuthModule {
       await adminRoutes(app)
     },
     jobs: [],
-    api: { guards, createAccount: auth.createAccount },
+    api: { guards, createAccount: auth.createAccount, contactOf: auth.contactOf },
   }
 }

@@ -82,6 +82,18 @@ export async function listCompanies(
   return { count: total.count, rows }
 }
 
+export async function findCompanyNames(
+  db: CompaniesDb,
+  ids: readonly number[],
+): Promise<{ id: number; legal_name: string; registration_number: string }[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('companies')
+    .select(['id', 'legal_name', 'registration_number'])
+    .where('id', 'in', [...ids])
+    .execute()
+}
+
 export async function findCompany(db: CompaniesDb, id: number): Promise<CompanyRow | undefined> {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst()
 }

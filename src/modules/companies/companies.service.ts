@@ -44,6 +44,15 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     if (own !== companyId) throw notFound('Company')
   }
 
+  /**
+   * Refuses (403) a caller who may read no company at all. Routes run it before reading the request,
+   * so such a caller learns nothing from 404s or 400s.
+   */
+  async function assertMayReadCompanies(actor: Actor): Promise<void> {
+    if (hasRole(actor, 'admin', 'operator')) return
+    if ((await membership.companyOfUser(actor.userId)) === undefined) throw forbidden()
+  }
+
   async function getCompanyRow(id: number): Promise<CompanyRow> {
     const company = await repository.findCompany(db, id)
     if (!company) throw notFound('Company')
@@ -207,6 +216,17 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     if (!(await repository.deleteBankAccount(db, companyId, accountId))) throw notFound('Bank account')
   }
 
+  /** Legal names and registration numbers by company id (for modules that show them). */
+  async function namesOf(ids: readonly number[]) {
+    const rows = await repository.findCompanyNames(db, ids)
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { legal_name: row.legal_name, registration_number: row.registration_number },
+      ]),
+    )
+  }
+
   async function listBanks() {
     return repository.listBanks(db)
   }
@@ -242,8 +262,10 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     deleteBankAccount,
     listBanks,
     defaultBankAccount,
+    assertMayReadCompanies,
     assertCompanyExists,
     assertBankAccountExists,
+    namesOf,
   }
 }
 

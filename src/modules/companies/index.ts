@@ -22,6 +22,7 @@ export interface CompaniesModule {
     createCompany: CompaniesService['createCompany']
     getCompany: CompaniesService['getCompany']
     defaultBankAccount: CompaniesService['defaultBankAccount']
+    namesOf: CompaniesService['namesOf']
   }
 }
 
@@ -49,6 +50,7 @@ export function createCompaniesModule(platform: Platform, deps: CompaniesDepende
       createCompany: companies.createCompany,
       getCompany: companies.getCompany,
       defaultBankAccount: companies.defaultBankAccount,
+      namesOf: companies.namesOf,
     },
   }
 }

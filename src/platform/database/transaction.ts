@@ -15,6 +15,9 @@ const openTransaction = new AsyncLocalStorage<QueryRunner>()
 /**
  * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
  *
+ * Inside `work`, query only through `tx`: a query on the database itself (or through another module,
+ * which uses it) waits for a connection, and embedded PGlite has one — held by this transaction.
+ *
  * The transaction is also remembered for the code it calls, so the job queue's own look-ups while
  * enqueuing run on it: on embedded PGlite (one connection) anything else would wait forever for the
  * connection this transaction holds.

@@ -1,0 +1,84 @@
+import type { Guards } from '../../platform/http/guards.ts'
+import { pageRequest, toPage } from '../../platform/http/pagination.ts'
+import { IdParams } from '../../platform/http/schemas.ts'
+import type { App } from '../../platform/http/server.ts'
+import type { PartyGuard } from './party.ts'
+import { Anticipation, Decision, ListQuery, LogsPage, NewAnticipation } from './supplier-payments.schemas.ts'
+import type { SupplierPaymentsService } from './supplier-payments.service.ts'
+
+export function anticipationRoutes(
+  payments: SupplierPaymentsService,
+  guards: Guards,
+  party: PartyGuard,
+  publicUrl: string,
+) {
+  const operatorOrSupplier = [guards.authenticate, party.resolveParty]
+  return async (app: App) => {
+    app.post(
+      '/api/anticipations/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'Ask for a payment to be paid earlier, at a discount',
+          description:
+            'One anticipation per payment, ever (400; 409 when two requests race). The new due date is from today and before the due date; the payment is not past due. Writes the request log R and emails the supplier.',
+          body: NewAnticipation,
+          response: { 201: Anticipation },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await payments.requestAnticipation(party.partyOf(request), request.body)),
+    )
+
+    app.get(
+      '/api/anticipations/:id/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'An anticipation',
+          params: IdParams,
+          response: { 200: Anticipation },
+        },
+      },
+      async (request) => payments.getAnticipation(party.partyOf(request), request.params.id),
+    )
+
+    app.patch(
+      '/api/anticipations/:id/',
+      {
+        onRequest: [guards.authenticate, guards.requireRole('operator'), party.resolveParty],
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'Approve (A) or deny (D) a pending anticipation',
+          description:
+            'Operators only. Only from PC (409 otherwise); approving after the new due date has passed → 409. Final. Writes the log and emails the supplier.',
+          params: IdParams,
+          body: Decision,
+          response: { 200: Anticipation },
+        },
+      },
+      async (request) =>
+        payments.decideAnticipation(party.partyOf(request), request.params.id, request.body.status),
+    )
+
+    app.get(
+      '/api/logs/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'Requests and decisions (operators: all; suppliers: those on their payments), by id',
+          querystring: ListQuery,
+          response: { 200: LogsPage },
+        },
+      },
+      async (request) => {
+        const page = pageRequest(request.query)
+        const { count, results } = await payments.listLogs(party.partyOf(request), page)
+        return toPage(request, publicUrl, page, count, results)
+      },
+    )
+  }
+}

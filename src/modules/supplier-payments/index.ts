@@ -1,0 +1,54 @@
+import type { Guards } from '../../platform/http/guards.ts'
+import type { App } from '../../platform/http/server.ts'
+import type { JobDefinition } from '../../platform/jobs/jobs.ts'
+import type { Platform } from '../../platform/platform.ts'
+import { anticipationRoutes } from './anticipations.routes.ts'
+import { createPartyGuard } from './party.ts'
+import { paymentRoutes } from './payments.routes.ts'
+import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
+import { createSupplierPaymentsService, type Contacts } from './supplier-payments.service.ts'
+import { createSuppliersService, type CompanyNames, type SuppliersService } from './suppliers.service.ts'
+import { supplierRoutes } from './suppliers.routes.ts'
+
+export interface SupplierPaymentsModule {
+  routes: (app: App) => Promise<void>
+  jobs: JobDefinition[]
+  api: {
+    /** The supplier a user acts for, if any. */
+    supplierOfUser: SuppliersService['supplierOfUser']
+    /** The company of the supplier a user acts for, if any. */
+    companyOfUser: SuppliersService['companyOfUser']
+  }
+}
+
+export interface SupplierPaymentsDependencies {
+  guards: Guards
+  contacts: Contacts
+  companies: CompanyNames
+}
+
+export function createSupplierPaymentsModule(
+  platform: Platform,
+  deps: SupplierPaymentsDependencies,
+): SupplierPaymentsModule {
+  const { config } = platform
+  const db = platform.db.$extendTables<SupplierPaymentsTables>()
+  const suppliers = createSuppliersService(db, platform.clock, deps.contacts, deps.companies)
+  const payments = createSupplierPaymentsService(db, platform.clock, platform.emails, deps.contacts, {
+    currency: config.paymentCurrency,
+    monthlyRate: config.anticipationMonthlyRate,
+  })
+  const party = createPartyGuard(suppliers)
+  const routes = [
+    supplierRoutes(suppliers, deps.guards, config.publicUrl),
+    paymentRoutes(payments, deps.guards, party, config.publicUrl),
+    anticipationRoutes(payments, deps.guards, party, config.publicUrl),
+  ]
+  return {
+    routes: async (app) => {
+      for (const register of routes) await register(app)
+    },
+    jobs: [],
+    api: { supplierOfUser: suppliers.supplierOfUser, companyOfUser: suppliers.companyOfUser },
+  }
+}

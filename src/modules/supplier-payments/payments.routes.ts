@@ -1,0 +1,89 @@
+import type { Guards } from '../../platform/http/guards.ts'
+import { pageRequest, toPage } from '../../platform/http/pagination.ts'
+import { IdParams } from '../../platform/http/schemas.ts'
+import type { App } from '../../platform/http/server.ts'
+import type { PartyGuard } from './party.ts'
+import {
+  NewPayment,
+  Payment,
+  PaymentsPage,
+  PaymentsQuery,
+  Quote,
+  QuoteQuery,
+} from './supplier-payments.schemas.ts'
+import type { SupplierPaymentsService } from './supplier-payments.service.ts'
+
+export function paymentRoutes(
+  payments: SupplierPaymentsService,
+  guards: Guards,
+  party: PartyGuard,
+  publicUrl: string,
+) {
+  const operatorOrSupplier = [guards.authenticate, party.resolveParty]
+  return async (app: App) => {
+    app.get(
+      '/api/payments/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'List payments (operators: all; suppliers: their own), by due date then id',
+          querystring: PaymentsQuery,
+          response: { 200: PaymentsPage },
+        },
+      },
+      async (request) => {
+        const page = pageRequest(request.query)
+        const { count, results } = await payments.listPayments(party.partyOf(request), request.query, page)
+        return toPage(request, publicUrl, page, count, results)
+      },
+    )
+
+    app.post(
+      '/api/payments/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'Register a payment owed to a supplier',
+          description:
+            'Operators name the supplier; a supplier’s user registers payments owed to their supplier.',
+          body: NewPayment,
+          response: { 201: Payment },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await payments.createPayment(party.partyOf(request), request.body)),
+    )
+
+    app.get(
+      '/api/payments/:id/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'A payment',
+          params: IdParams,
+          response: { 200: Payment },
+        },
+      },
+      async (request) => payments.getPayment(party.partyOf(request), request.params.id),
+    )
+
+    app.get(
+      '/api/payments/:id/anticipation-quote',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'What anticipating this payment to a date would give, without asking for it',
+          params: IdParams,
+          querystring: QuoteQuery,
+          response: { 200: Quote },
+        },
+      },
+      async (request) =>
+        payments.quote(party.partyOf(request), request.params.id, request.query.new_due_date),
+    )
+  }
+}

@@ -1,0 +1,302 @@
+import type { Clock } from '../../platform/clock.ts'
+import { isForeignKeyViolation, isUniqueViolation } from '../../platform/database/errors.ts'
+import { transaction } from '../../platform/database/transaction.ts'
+import type { Emails } from '../../platform/email/email-job.ts'
+import { conflict, forbidden, invalid, invalidFields, notFound } from '../../platform/errors.ts'
+import type { Actor } from '../../platform/http/actor.ts'
+import type { PageRequest } from '../../platform/http/pagination.ts'
+import { formatCents, formatMoney, parseMoney, toCents } from '../../platform/validation/money.ts'
+import {
+  anticipationProblem,
+  anticipationTerms,
+  effectiveAnnualRate,
+  PAYMENT_STATUSES,
+  paymentStatus,
+  type PaymentStatus,
+} from './anticipation-rules.ts'
+import * as repository from './supplier-payments.repository.ts'
+import type { AnticipationRow, PaymentRow, PaymentsDb } from './supplier-payments.repository.ts'
+import { anticipationEmail } from './supplier-payments.emails.ts'
+import type {
+  Anticipation,
+  LogEntry,
+  NewAnticipation,
+  NewPayment,
+  Payment,
+  PaymentsQuery,
+  Quote,
+} from './supplier-payments.schemas.ts'
+
+/** Who is calling, as far as supplier payments is concerned: an operator, or the user of a supplier. */
+export interface Party {
+  actor: Actor
+  isOperator: boolean
+  /** The supplier the caller acts for, if any. */
+  supplierId: number | undefined
+}
+
+export interface PaymentsSettings {
+  currency: string
+  monthlyRate: string
+}
+
+export interface Contacts {
+  contactOf(userId: number): Promise<{ email: string; first_name: string } | undefined>
+}
+
+const INVALID_PAYMENT = 'Make sure you informed a valid payment.'
+const VALUE_BELOW = '1000000000'
+
+export type SupplierPaymentsService = ReturnType<typeof createSupplierPaymentsService>
+
+export function createSupplierPaymentsService(
+  db: PaymentsDb,
+  clock: Clock,
+  emails: Emails,
+  contacts: Contacts,
+  settings: PaymentsSettings,
+) {
+  /** Payments a party may see: operators all, suppliers their own; others are 404 (not revealed). */
+  function visible(party: Party, supplierId: number): boolean {
+    return party.isOperator || party.supplierId === supplierId
+  }
+
+  async function listPayments(party: Party, query: PaymentsQuery, page: PageRequest) {
+    const status = parseStatusFilter(query.status)
+    if (!party.isOperator && query.supplier !== undefined && query.supplier !== party.supplierId) {
+      throw forbidden('Suppliers see only their own payments.')
+    }
+    const supplierId = party.isOperator ? query.supplier : party.supplierId
+    const today = clock.today()
+    const { count, rows } = await repository.listPayments(db, { supplierId, status, today }, page)
+    return { count, results: rows.map((row) => toPayment(row, today)) }
+  }
+
+  async function getPayment(party: Party, id: number): Promise<Payment> {
+    const payment = await repository.findPayment(db, id)
+    if (!payment || !visible(party, payment.supplier_id)) throw notFound('Payment')
+    return toPayment(payment, clock.today())
+  }
+
+  async function createPayment(party: Party, input: NewPayment): Promise<Payment> {
+    let supplierId = input.supplier
+    if (!party.isOperator) {
+      if (supplierId !== undefined && supplierId !== party.supplierId) {
+        throw forbidden('Suppliers can only register payments owed to themselves.')
+      }
+      supplierId = party.supplierId
+    }
+    const fields: Record<string, string[]> = {}
+    if (supplierId === undefined) fields.supplier = ['This field is required.']
+    const today = clock.today()
+    if (input.due_date < today) fields.due_date = ['Due date cannot be in the past.']
+    const value = parseMoney(input.value, { min: '0', exclusiveMin: true, below: VALUE_BELOW })
+    if (typeof value === 'string') fields.value = [value]
+    if (Object.keys(fields).length > 0 || supplierId === undefined || typeof value === 'string') {
+      throw invalidFields(fields)
+    }
+    try {
+      const row = await repository.insertPayment(db, {
+        supplierId,
+        dueDate: input.due_date,
+        value: formatCents(value),
+        today,
+        now: clock.now(),
+      })
+      return toPayment(row, today)
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw invalid('supplier', 'Unknown supplier.')
+      throw error
+    }
+  }
+
+  /** What an anticipation would give, by the same rules and formula as a real request; creates nothing. */
+  async function quote(party: Party, paymentId: number, newDueDate: string): Promise<Quote> {
+    const payment = await repository.findPayment(db, paymentId)
+    if (!payment || !visible(party, payment.supplier_id)) throw notFound('Payment')
+    assertAnticipable(payment, newDueDate)
+    const value = toCents(payment.value)
+    const terms = anticipationTerms(value, payment.due_date, newDueDate, settings.monthlyRate)
+    return {
+      payment: payment.id,
+      new_due_date: newDueDate,
+      days: terms.days,
+      value: formatCents(value),
+      new_value: formatCents(terms.newValue),
+      discount: formatCents(terms.discount),
+      effective_annual_rate: effectiveAnnualRate(value, terms.discount, terms.days),
+    }
+  }
+
+  /**
+   * Requests an anticipation: the rules, the row, the request log and the supplier's email, in one
+   * transaction. Two racing requests for one payment meet at the unique constraint: one 201, one 409.
+   */
+  async function requestAnticipation(party: Party, input: NewAnticipation): Promise<Anticipation> {
+    const payment = await repository.findPayment(db, input.payment)
+    // The same answer for someone else's payment and a missing one: ids of others are not revealed.
+    if (!payment || !visible(party, payment.supplier_id)) throw invalid('payment', INVALID_PAYMENT)
+    assertAnticipable(payment, input.new_due_date)
+    const value = toCents(payment.value)
+    const terms = anticipationTerms(value, payment.due_date, input.new_due_date, settings.monthlyRate)
+    const today = clock.today()
+    const now = clock.now()
+    const contact = await supplierContact(payment.supplier_id)
+    try {
+      return await transaction(db, async (tx) => {
+        const anticipation = await repository.insertAnticipation(tx, {
+          paymentId: payment.id,
+          newDueDate: input.new_due_date,
+          newValue: formatCents(terms.newValue),
+          today,
+          now,
+        })
+        await repository.insertLog(tx, {
+          anticipationId: anticipation.id,
+          userId: party.actor.userId,
+          action: 'R',
+          now,
+        })
+        await notifySupplier(tx, contact, 'R', payment, anticipation)
+        return toAnticipation(anticipation)
+      })
+    } catch (error) {
+      if (isUniqueViolation(error, repository.UNIQUE.anticipationPayment)) {
+        throw conflict('anticipation_exists', 'This payment already has an anticipation.')
+      }
+      throw error
+    }
+  }
+
+  async function getAnticipation(party: Party, id: number): Promise<Anticipation> {
+    const anticipation = await repository.findAnticipation(db, id)
+    if (!anticipation || !visible(party, anticipation.supplier_id)) throw notFound('Anticipation')
+    return toAnticipation(anticipation)
+  }
+
+  /** An operator approves (A) or denies (D) a pending anticipation; a decision is final. */
+  async function decideAnticipation(party: Party, id: number, status: 'A' | 'D'): Promise<Anticipation> {
+    const today = clock.today()
+    const now = clock.now()
+    const anticipation = await repository.findAnticipation(db, id)
+    if (!anticipation) throw notFound('Anticipation')
+    const contact = await supplierContact(anticipation.supplier_id)
+    return transaction(db, async (tx) => {
+      const decided = await repository.decideAnticipation(tx, { id, status, today, now })
+      const current = (await repository.findAnticipation(tx, id)) ?? anticipation
+      if (!decided) {
+        if (current.status !== 'PC') {
+          throw conflict(
+            'anticipation_already_decided',
+            `This anticipation was already ${current.status === 'A' ? 'approved' : 'denied'}.`,
+          )
+        }
+        throw conflict(
+          'anticipation_expired',
+          'The new due date has passed: this anticipation can no longer be approved, only denied.',
+        )
+      }
+      await repository.insertLog(tx, { anticipationId: id, userId: party.actor.userId, action: status, now })
+      await notifySupplier(tx, contact, status, current, decided)
+      return toAnticipation(decided)
+    })
+  }
+
+  async function listLogs(party: Party, page: PageRequest): Promise<{ count: number; results: LogEntry[] }> {
+    const { count, rows } = await repository.listLogs(
+      db,
+      party.isOperator ? undefined : party.supplierId,
+      page,
+    )
+    return {
+      count,
+      results: rows.map((row) => ({
+        id: row.id,
+        anticipation: row.anticipation_id,
+        created_at: row.created_at.toISOString(),
+        user: row.user_id,
+        action: row.action,
+      })),
+    }
+  }
+
+  function assertAnticipable(payment: PaymentRow, newDueDate: string): void {
+    const problem = anticipationProblem(
+      { dueDate: payment.due_date, anticipation: payment.anticipation_status },
+      newDueDate,
+      clock.today(),
+    )
+    if (problem) throw invalid(problem.field, problem.message)
+  }
+
+  /**
+   * Who to email about a supplier's payments. Looked up before a transaction opens: another module's
+   * query inside it would wait for the connection the transaction holds (PGlite has only one).
+   */
+  async function supplierContact(supplierId: number) {
+    const supplier = await repository.findSupplier(db, supplierId)
+    return supplier ? contacts.contactOf(supplier.user_id) : undefined
+  }
+
+  /** Enqueues the supplier's email in the transaction of the change it reports. */
+  async function notifySupplier(
+    tx: PaymentsDb,
+    contact: { email: string; first_name: string } | undefined,
+    event: 'R' | 'A' | 'D',
+    payment: { due_date: string; value: string },
+    anticipation: AnticipationRow,
+  ): Promise<void> {
+    if (!contact) return
+    const message = anticipationEmail(contact, event, {
+      paymentId: anticipation.payment_id,
+      dueDate: payment.due_date,
+      value: formatMoney(payment.value),
+      newDueDate: anticipation.new_due_date,
+      newValue: formatMoney(anticipation.new_value),
+      currency: settings.currency,
+    })
+    await emails.enqueue(message, tx)
+  }
+
+  return {
+    listPayments,
+    getPayment,
+    createPayment,
+    quote,
+    requestAnticipation,
+    getAnticipation,
+    decideAnticipation,
+    listLogs,
+  }
+}
+
+/** `?status=` is case-insensitive; anything else than the five statuses is a 400 naming them. */
+function parseStatusFilter(status: string | undefined): PaymentStatus | undefined {
+  if (status === undefined) return undefined
+  const upper = status.toUpperCase()
+  if ((PAYMENT_STATUSES as readonly string[]).includes(upper)) return upper as PaymentStatus
+  throw invalid('status', `Select a valid choice: ${PAYMENT_STATUSES.join(', ')}.`)
+}
+
+function toPayment(row: PaymentRow, today: string): Payment {
+  return {
+    id: row.id,
+    supplier: row.supplier_id,
+    creation_date: row.creation_date,
+    due_date: row.due_date,
+    value: formatMoney(row.value),
+    status: paymentStatus(row.due_date, row.anticipation_status, today),
+  }
+}
+
+function toAnticipation(row: AnticipationRow): Anticipation {
+  return {
+    id: row.id,
+    payment: row.payment_id,
+    creation_date: row.creation_date,
+    new_due_date: row.new_due_date,
+    new_value: formatMoney(row.new_value),
+    update_date: row.update_date.toISOString(),
+    status: row.status,
+  }
+}

@@ -1,0 +1,88 @@
+import type { Clock } from '../../platform/clock.ts'
+import { isUniqueViolation } from '../../platform/database/errors.ts'
+import { conflict, FieldErrorCollector, forbidden } from '../../platform/errors.ts'
+import { hasRole, type Actor } from '../../platform/http/actor.ts'
+import type { PageRequest } from '../../platform/http/pagination.ts'
+import * as repository from './supplier-payments.repository.ts'
+import type { PaymentsDb, SupplierRow } from './supplier-payments.repository.ts'
+import type { Contacts, Party } from './supplier-payments.service.ts'
+import type { NewSupplier, Supplier } from './supplier-payments.schemas.ts'
+
+/** What suppliers need to know of companies: their names, by id. */
+export interface CompanyNames {
+  namesOf(ids: readonly number[]): Promise<Map<number, { legal_name: string; registration_number: string }>>
+}
+
+export type SuppliersService = ReturnType<typeof createSuppliersService>
+
+export function createSuppliersService(
+  db: PaymentsDb,
+  clock: Clock,
+  contacts: Contacts,
+  companies: CompanyNames,
+) {
+  /** Operators act on everything; a supplier's user on their supplier's objects; anyone else on nothing. */
+  async function partyOf(actor: Actor): Promise<Party> {
+    const isOperator = hasRole(actor, 'operator')
+    const supplier = await repository.findSupplierByUser(db, actor.userId)
+    if (!isOperator && !supplier) {
+      throw forbidden('Only operators and the users of suppliers can use supplier payments.')
+    }
+    return { actor, isOperator, supplierId: supplier?.id }
+  }
+
+  async function listSuppliers(page: PageRequest): Promise<{ count: number; results: Supplier[] }> {
+    const { count, rows } = await repository.listSuppliers(db, page)
+    const names = await companies.namesOf(rows.map((row) => row.company_id))
+    return { count, results: rows.map((row) => toSupplier(row, names)) }
+  }
+
+  /** Links a user and a company as a supplier; each can be one supplier only (409 otherwise). */
+  async function createSupplier(input: NewSupplier): Promise<Supplier> {
+    const fields = new FieldErrorCollector()
+    if (!(await contacts.contactOf(input.user))) fields.add('user', 'Unknown user.')
+    const names = await companies.namesOf([input.company])
+    if (!names.has(input.company)) fields.add('company', 'Unknown company.')
+    fields.throwIfAny()
+    try {
+      const row = await repository.insertSupplier(db, {
+        userId: input.user,
+        companyId: input.company,
+        now: clock.now(),
+      })
+      return toSupplier(row, names)
+    } catch (error) {
+      if (isUniqueViolation(error, repository.UNIQUE.supplierUser)) {
+        throw conflict('user_already_supplier', 'This user already acts for a supplier.')
+      }
+      if (isUniqueViolation(error, repository.UNIQUE.supplierCompany)) {
+        throw conflict('company_already_supplier', 'This company is already a supplier.')
+      }
+      throw error
+    }
+  }
+
+  async function supplierOfUser(userId: number): Promise<number | undefined> {
+    return (await repository.findSupplierByUser(db, userId))?.id
+  }
+
+  async function companyOfUser(userId: number): Promise<number | undefined> {
+    return (await repository.findSupplierByUser(db, userId))?.company_id
+  }
+
+  return { partyOf, listSuppliers, createSupplier, supplierOfUser, companyOfUser }
+}
+
+function toSupplier(
+  row: SupplierRow,
+  names: Map<number, { legal_name: string; registration_number: string }>,
+): Supplier {
+  const company = names.get(row.company_id)
+  return {
+    id: row.id,
+    user: row.user_id,
+    company: row.company_id,
+    corporate_name: company?.legal_name ?? '',
+    reg_number: company?.registration_number ?? '',
+  }
+}
