@@ -10,6 +10,8 @@ export type ErrorKind =
   | 'conflict'
   | 'too_large'
   | 'unsupported_media_type'
+  /** Well-formed, but cannot be processed as sent (an Idempotency-Key reused for another request). */
+  | 'unprocessable'
   | 'rate_limited'
   | 'unavailable'
 

@@ -7,8 +7,10 @@ import { systemClock, type Clock } from './clock.ts'
 import { openDatabase, type Database, type Db } from './database/database.ts'
 import { createEmails, sendEmailJob, type Emails } from './email/email-job.ts'
 import { createMailer, type Mailer } from './email/mailer.ts'
+import { createIdempotency, type Idempotency } from './http/idempotency.ts'
 import { createImages, type Images } from './images/images.ts'
-import { createJobs, type Jobs } from './jobs/jobs.ts'
+import { createJobs, defineJob, type Jobs } from './jobs/jobs.ts'
+import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 
@@ -31,6 +33,8 @@ export interface Platform {
   readonly storage: StorageDriver
   /** Uploaded images, checked and resized in the background. */
   readonly images: Images
+  /** `Idempotency-Key` support for routes that create money movements or bookings. */
+  readonly idempotency: Idempotency
   /** Closes connections; call after the HTTP server and workers have stopped. */
   close(): Promise<void>
 }
@@ -64,7 +68,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     logger.warn({ err: error }, 'redis connection error')
   })
   const cache = createCache(config, redis, clock)
-  const jobs = createJobs(database, logger, { maintenance: (options.role ?? 'all') !== 'api' })
+  const jobs = createJobs(database, logger, {
+    maintenance: (options.role ?? 'all') !== 'api',
+    timeZone: config.businessTimezone,
+  })
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
   const storage = createStorage(config, clock)
@@ -75,7 +82,16 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     clock,
     limits: { maxBytes: config.uploadMaxBytes, maxPixels: config.imageMaxPixels },
   })
-  jobs.register([emailJob, processImage])
+  const idempotency = createIdempotency(database.db, clock)
+  const purgeIdempotencyKeys = defineJob({
+    name: 'purge-idempotency-keys',
+    payload: Type.Object({}),
+    cron: '17 * * * *',
+    handle: async (_payload, { logger: log }) => {
+      log.info({ purged: await idempotency.purgeExpired() }, 'expired idempotency keys purged')
+    },
+  })
+  jobs.register([emailJob, processImage, purgeIdempotencyKeys])
   return {
     config,
     logger,
@@ -89,6 +105,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     emails: createEmails(jobs, emailJob),
     storage,
     images,
+    idempotency,
     close: async () => {
       mailer.close()
       storage.close()

@@ -1,4 +1,5 @@
 import type { Guards } from '../../platform/http/guards.ts'
+import { IdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts'
 import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
@@ -10,6 +11,7 @@ export function anticipationRoutes(
   payments: SupplierPaymentsService,
   guards: Guards,
   party: PartyGuard,
+  idempotency: Idempotency,
   publicUrl: string,
 ) {
   const operatorOrSupplier = [guards.authenticate, party.resolveParty]
@@ -23,12 +25,16 @@ export function anticipationRoutes(
           summary: 'Ask for a payment to be paid earlier, at a discount',
           description:
             'One anticipation per payment, ever (400; 409 when two requests race). The new due date is from today and before the due date; the payment is not past due. Writes the request log R and emails the supplier.',
+          headers: IdempotencyHeaders,
           body: NewAnticipation,
           response: { 201: Anticipation },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await payments.requestAnticipation(party.partyOf(request), request.body)),
+        idempotency.run(request, reply, async () => ({
+          status: 201,
+          body: await payments.requestAnticipation(party.partyOf(request), request.body),
+        })),
     )
 
     app.get(

@@ -41,8 +41,8 @@ export function createSupplierPaymentsModule(
   const party = createPartyGuard(suppliers)
   const routes = [
     supplierRoutes(suppliers, deps.guards, config.publicUrl),
-    paymentRoutes(payments, deps.guards, party, config.publicUrl),
-    anticipationRoutes(payments, deps.guards, party, config.publicUrl),
+    paymentRoutes(payments, deps.guards, party, platform.idempotency, config.publicUrl),
+    anticipationRoutes(payments, deps.guards, party, platform.idempotency, config.publicUrl),
   ]
   return {
     routes: async (app) => {

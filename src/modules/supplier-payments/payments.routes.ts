@@ -1,4 +1,5 @@
 import type { Guards } from '../../platform/http/guards.ts'
+import { IdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts'
 import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
@@ -17,6 +18,7 @@ export function paymentRoutes(
   payments: SupplierPaymentsService,
   guards: Guards,
   party: PartyGuard,
+  idempotency: Idempotency,
   publicUrl: string,
 ) {
   const operatorOrSupplier = [guards.authenticate, party.resolveParty]
@@ -48,12 +50,16 @@ export function paymentRoutes(
           summary: 'Register a payment owed to a supplier',
           description:
             'Operators name the supplier; a supplier’s user registers payments owed to their supplier.',
+          headers: IdempotencyHeaders,
           body: NewPayment,
           response: { 201: Payment },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await payments.createPayment(party.partyOf(request), request.body)),
+        idempotency.run(request, reply, async () => ({
+          status: 201,
+          body: await payments.createPayment(party.partyOf(request), request.body),
+        })),
     )
 
     app.get(

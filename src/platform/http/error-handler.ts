@@ -4,7 +4,8 @@ import { isDatabaseUnavailable } from '../database/errors.ts'
 import { problem, sendProblem } from './problem.ts'
 import { toFieldErrors } from './validation.ts'
 
-const STATUS_OF_KIND: Record<ErrorKind, number> = {
+/** Exported for code that must record a problem before sending it (idempotent replays). */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -12,6 +13,7 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
 }

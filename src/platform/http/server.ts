@@ -119,7 +119,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'location', 'idempotent-replayed'],
       maxAge: 600,
     })
   }

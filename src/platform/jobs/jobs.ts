@@ -32,6 +32,12 @@ export interface JobDefinition<Payload extends TSchema = TSchema> {
   retryDelaySeconds?: number
   /** How long one attempt may run before it counts as failed (default 5 minutes). */
   expireInSeconds?: number
+  /**
+   * Run on this cron schedule (in the business time zone) with an empty payload; processes that do
+   * the queue's housekeeping keep the schedule, and each occurrence runs once whatever the number of
+   * workers.
+   */
+  cron?: string
 }
 
 export function defineJob<Payload extends TSchema>(
@@ -89,6 +95,8 @@ const MAX_RETRY_DELAY_SECONDS = 3600
 const SCHEMA = 'pgboss'
 
 export interface JobsOptions {
+  /** Time zone of cron schedules (default UTC). */
+  timeZone?: string
   /**
    * Run the queue's housekeeping (expiring stuck jobs, retention, cron schedules) in this process.
    * Workers do; API-only processes only enqueue.
@@ -195,6 +203,9 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
         if ((await boss.getQueue(definition.name)) === null)
           await boss.createQueue(definition.name, queueOptions)
         else await boss.updateQueue(definition.name, queueOptions)
+        if (definition.cron !== undefined && options.maintenance) {
+          await boss.schedule(definition.name, definition.cron, {}, { tz: options.timeZone ?? 'UTC' })
+        }
       }
     },
 

@@ -1,0 +1,422 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import type { LightMyRequestResponse } from 'fastify'
+import { sql } from 'kysely'
+import { Type, type Static } from 'typebox'
+import { createTestDatabase } from '../../../test/helpers/database.ts'
+import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
+import { waitUntil } from '../../../test/helpers/wait.ts'
+import { loadConfig } from '../../config.ts'
+import { fixedClock } from '../clock.ts'
+import type { Database } from '../database/database.ts'
+import { AppError, conflict, invalid, unauthenticated } from '../errors.ts'
+import { createLogger } from '../telemetry/logger.ts'
+import type { Actor } from './actor.ts'
+import { createGuards } from './guards.ts'
+import { createIdempotency, IdempotencyHeaders, type Idempotency } from './idempotency.ts'
+import type { Problem } from './problem.ts'
+import { Timestamp } from './schemas.ts'
+import { createHttpServer, type App } from './server.ts'
+
+const config = loadConfig({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  JWT_SECRET: 'x'.repeat(40),
+  PUBLIC_URL: 'http://bureau.test',
+})
+
+const RETENTION_SECONDS = 60 * 60
+
+/** Bearer tokens the fake resolver knows. */
+const ACTORS: Record<string, Actor> = {
+  alice: { userId: 1, roles: [], sessionId: 'session-alice' },
+  bob: { userId: 2, roles: [], sessionId: 'session-bob' },
+}
+
+const NewThing = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 20 }),
+    details: Type.Optional(
+      Type.Object(
+        { colour: Type.Optional(Type.String()), size: Type.Optional(Type.Integer()) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const Thing = Type.Object(
+  { id: Type.Integer(), name: Type.String(), created_at: Timestamp },
+  { additionalProperties: false },
+)
+
+/**
+ * The service behind the test routes: counts every call of `create`, can be made to fail once, and
+ * can be held at a gate (to keep a request in progress).
+ */
+function createThings(now: () => Date) {
+  const state = {
+    calls: 0,
+    created: 0,
+    failures: [] as Error[],
+    gate: undefined as Promise<void> | undefined,
+  }
+  return {
+    state,
+    async create(input: Static<typeof NewThing>) {
+      state.calls++
+      if (state.gate) await state.gate
+      const failure = state.failures.shift()
+      if (failure) throw failure
+      state.created++
+      // `secret` is not in the response schema: it must reach neither the client nor the stored response.
+      return { id: state.created, name: input.name, created_at: now(), secret: 'not for the client' }
+    },
+  }
+}
+
+describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  const clock = fixedClock('2026-03-02T12:00:00Z')
+  const things = createThings(() => clock.now())
+  let database: Database
+  let idempotency: Idempotency
+  let app: App
+
+  before(async () => {
+    database = await createTestDatabase()
+    idempotency = createIdempotency(database.db, clock, { retentionSeconds: RETENTION_SECONDS })
+    app = await createHttpServer({ config, logger: createLogger(config), tags: [] })
+    registerTestRoutes(app, idempotency, things)
+    await app.ready()
+  })
+  after(async () => {
+    await app.close()
+    await database.close()
+  })
+  beforeEach(() => {
+    things.state.calls = 0
+    things.state.failures = []
+    things.state.gate = undefined
+  })
+
+  function post(
+    options: { key?: string; token?: string; url?: string; payload?: unknown } = {},
+  ): Promise<LightMyRequestResponse> {
+    return app.inject({
+      method: 'POST',
+      url: options.url ?? '/things/',
+      headers: {
+        ...(options.token === '' ? {} : { authorization: `Bearer ${options.token ?? 'alice'}` }),
+        ...(options.key === undefined ? {} : { 'idempotency-key': options.key }),
+        'content-type': 'application/json',
+      },
+      payload: (options.payload ?? { name: 'desk' }) as string | object,
+    })
+  }
+
+  describe('without a key', () => {
+    it('creates on every request', async () => {
+      const first = await post()
+      const second = await post()
+      assert.equal(first.statusCode, 201)
+      assert.equal(second.statusCode, 201)
+      assert.notEqual(first.json<{ id: number }>().id, second.json<{ id: number }>().id)
+      assert.equal(things.state.calls, 2)
+      assert.equal(second.headers['idempotent-replayed'], undefined)
+    })
+  })
+
+  describe('a retry with the same key and request', () => {
+    it('creates once and replays the first response, status and body, marked as replayed', async () => {
+      const key = randomUUID()
+      const first = await post({ key })
+      const retry = await post({ key })
+      assert.equal(things.state.calls, 1)
+      assert.equal(first.statusCode, 201)
+      assert.equal(first.headers['idempotent-replayed'], undefined)
+      assert.equal(retry.statusCode, 201)
+      assert.equal(retry.body, first.body)
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assert.match(String(retry.headers['content-type']), /^application\/json/)
+    })
+
+    it('is recognised whatever the order of the keys in the JSON body', async () => {
+      const key = randomUUID()
+      const first = await post({ key, payload: '{"name":"lamp","details":{"colour":"red","size":2}}' })
+      const retry = await post({ key, payload: '{"details":{"size":2,"colour":"red"},"name":"lamp"}' })
+      assert.equal(things.state.calls, 1)
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assert.equal(retry.body, first.body)
+    })
+
+    it('stores the response as the client got it, without the fields its schema leaves out', async () => {
+      const key = randomUUID()
+      const first = await post({ key })
+      const row = await storedKey(database, ACTORS.alice!.userId, key)
+      assert.equal(row.status_code, 201)
+      assert.deepEqual(row.response, first.json())
+      assert.equal(row.path, '/things/')
+      assert.equal(row.method, 'POST')
+      assert.ok(row.completed_at instanceof Date)
+    })
+  })
+
+  describe('the same key with a different request', () => {
+    it('is a 422 idempotency_key_reused problem, and nothing is created', async () => {
+      const key = randomUUID()
+      await post({ key, payload: { name: 'desk' } })
+      const reused = await post({ key, payload: { name: 'chair' } })
+      const body = assertProblem(reused, 422, 'idempotency_key_reused')
+      assert.equal(body.detail, 'This Idempotency-Key was used with a different request.')
+      assert.equal(things.state.calls, 1)
+    })
+
+    it('includes another value of a path parameter', async () => {
+      const key = randomUUID()
+      assert.equal((await post({ key, url: '/groups/1/things/' })).statusCode, 201)
+      assertProblem(await post({ key, url: '/groups/2/things/' }), 422, 'idempotency_key_reused')
+      assert.equal(things.state.calls, 1)
+    })
+
+    it('includes another route', async () => {
+      const key = randomUUID()
+      assert.equal((await post({ key })).statusCode, 201)
+      assertProblem(await post({ key, url: '/groups/1/things/' }), 422, 'idempotency_key_reused')
+    })
+  })
+
+  it('scopes keys per user: the same key from two users makes two creations', async () => {
+    const key = randomUUID()
+    const alices = await post({ key, token: 'alice' })
+    const bobs = await post({ key, token: 'bob' })
+    assert.equal(alices.statusCode, 201)
+    assert.equal(bobs.statusCode, 201)
+    assert.equal(bobs.headers['idempotent-replayed'], undefined)
+    assert.notEqual(alices.json<{ id: number }>().id, bobs.json<{ id: number }>().id)
+    assert.equal(things.state.calls, 2)
+  })
+
+  it('runs one of several concurrent requests with the same key; the others get a 409 meanwhile', async () => {
+    const key = randomUUID()
+    let open = (): void => undefined
+    things.state.gate = new Promise((resolve) => {
+      open = resolve
+    })
+    const answered: LightMyRequestResponse[] = []
+    const requests = Array.from({ length: 5 }, () =>
+      post({ key }).then((response) => {
+        answered.push(response)
+        return response
+      }),
+    )
+    // The request that claimed the key waits at the gate; every other one is answered meanwhile.
+    await waitUntil('four requests were answered', () => answered.length === 4, { timeoutMs: 10_000 })
+    open()
+    const responses = await Promise.all(requests)
+    assert.equal(things.state.calls, 1)
+    const created = responses.filter((response) => response.statusCode === 201)
+    assert.equal(created.length, 1)
+    for (const response of responses.filter((each) => each.statusCode !== 201)) {
+      assertProblem(response, 409, 'idempotency_request_in_progress')
+      assert.equal(response.headers['retry-after'], '1')
+    }
+    const retry = await post({ key })
+    assert.equal(retry.body, created[0]!.body)
+    assert.equal(things.state.calls, 1)
+  })
+
+  describe('a failed creation', () => {
+    it('releases the key after an unexpected error (500), so a retry runs', async () => {
+      const key = randomUUID()
+      things.state.failures.push(new Error('the disk is on fire'))
+      assertProblem(await post({ key }), 500, 'internal_error')
+      const retry = await post({ key })
+      assert.equal(retry.statusCode, 201)
+      assert.equal(retry.headers['idempotent-replayed'], undefined)
+      assert.equal(things.state.calls, 2)
+    })
+
+    it('releases the key after a transient AppError (503 unavailable), so a retry runs', async () => {
+      const key = randomUUID()
+      things.state.failures.push(new AppError('unavailable', 'payouts_unavailable', 'Try again later.'))
+      assertProblem(await post({ key }), 503, 'payouts_unavailable')
+      assert.equal((await post({ key })).statusCode, 201)
+      assert.equal(things.state.calls, 2)
+    })
+
+    it('stores a client error (4xx AppError) and replays it, without running again', async () => {
+      const key = randomUUID()
+      things.state.failures.push(conflict('sold_out', 'No rooms left for these dates.'))
+      const first = await post({ key })
+      const firstBody = assertProblem(first, 409, 'sold_out')
+      const retry = await post({ key })
+      assert.equal(things.state.calls, 1)
+      assert.equal(retry.statusCode, 409)
+      assert.match(String(retry.headers['content-type']), /^application\/problem\+json/)
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      // The first response, as it was: its request id names the request that decided it.
+      assert.deepEqual(retry.json<Problem>(), firstBody)
+    })
+
+    it('replays a stored validation failure with its field errors', async () => {
+      const key = randomUUID()
+      things.state.failures.push(invalid('name', 'This name is taken.'))
+      assert.deepEqual(assertInvalid(await post({ key })), { name: ['This name is taken.'] })
+      const retry = await post({ key })
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assert.deepEqual(retry.json<Problem>().errors, { name: ['This name is taken.'] })
+      assert.equal(things.state.calls, 1)
+    })
+  })
+
+  it('does not use up the key on a request that fails schema validation', async () => {
+    const key = randomUUID()
+    assertInvalid(await post({ key, payload: { name: '' } }))
+    const corrected = await post({ key, payload: { name: 'desk' } })
+    assert.equal(corrected.statusCode, 201)
+    assert.equal(things.state.calls, 1)
+  })
+
+  describe('an expired key', () => {
+    it('is still replayed just before the retention ends', async () => {
+      const key = randomUUID()
+      await post({ key })
+      clock.advance(RETENTION_SECONDS * 1000 - 1000)
+      const retry = await post({ key })
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assert.equal(things.state.calls, 1)
+    })
+
+    it('counts as never used: a retry after the retention runs again and replaces it', async () => {
+      const key = randomUUID()
+      const first = await post({ key })
+      clock.advance(RETENTION_SECONDS * 1000 + 1000)
+      const later = await post({ key })
+      assert.equal(later.statusCode, 201)
+      assert.equal(later.headers['idempotent-replayed'], undefined)
+      assert.notEqual(later.body, first.body)
+      assert.equal(things.state.calls, 2)
+      const retry = await post({ key })
+      assert.equal(retry.body, later.body)
+    })
+
+    it('is deleted by purgeExpired, which keeps the keys still in use', async () => {
+      const old = randomUUID()
+      const fresh = randomUUID()
+      await post({ key: old })
+      clock.advance(RETENTION_SECONDS * 1000 + 1000)
+      await post({ key: fresh })
+      const before = await countKeys(database)
+      const purged = await idempotency.purgeExpired()
+      assert.ok(purged >= 1)
+      assert.equal(await countKeys(database), before - purged)
+      assert.equal(await findKey(database, ACTORS.alice!.userId, old), undefined)
+      assert.ok(await findKey(database, ACTORS.alice!.userId, fresh))
+    })
+  })
+
+  describe('the header', () => {
+    it('longer than 200 characters is a 400 validation failure', async () => {
+      const errors = assertInvalid(await post({ key: 'k'.repeat(201) }))
+      assert.deepEqual(errors, { 'idempotency-key': ['Ensure this field has no more than 200 characters.'] })
+      assert.equal(things.state.calls, 0)
+    })
+
+    it('of 200 characters is accepted', async () => {
+      assert.equal((await post({ key: 'k'.repeat(200) })).statusCode, 201)
+    })
+
+    it('with characters other than visible ASCII is a 400 validation failure', async () => {
+      const errors = assertInvalid(await post({ key: 'two words' }))
+      assert.deepEqual(errors, {
+        'idempotency-key': ['Use visible ASCII characters only (a UUID is recommended).'],
+      })
+      assert.equal(things.state.calls, 0)
+    })
+
+    it('when empty is a 400 validation failure', async () => {
+      assertInvalid(await post({ key: '' }))
+      assert.equal(things.state.calls, 0)
+    })
+
+    it('needs an authenticated caller, since keys are per user', async () => {
+      assertProblem(
+        await post({ key: randomUUID(), url: '/open/things/', token: '' }),
+        401,
+        'not_authenticated',
+      )
+      assert.equal(things.state.calls, 0)
+    })
+
+    it('is documented in the OpenAPI document', async () => {
+      const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+        paths: Record<string, { post: { parameters: { name: string; in: string; description: string }[] } }>
+      }>()
+      const parameter = document.paths['/things/']?.post.parameters.find(
+        ({ name }) => name === 'idempotency-key',
+      )
+      assert.equal(parameter?.in, 'header')
+      assert.match(parameter.description, /UUID/)
+    })
+  })
+})
+
+function registerTestRoutes(
+  app: App,
+  idempotency: Idempotency,
+  things: ReturnType<typeof createThings>,
+): void {
+  const guards = createGuards(async (token) => {
+    const actor = ACTORS[token]
+    if (!actor) throw unauthenticated('token_not_valid', 'Given token not valid for any token type.')
+    return actor
+  })
+  const schema = { headers: IdempotencyHeaders, body: NewThing, response: { 201: Thing } }
+
+  app.post('/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
+    idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  app.post(
+    '/groups/:group/things/',
+    {
+      preHandler: [guards.authenticate],
+      schema: { ...schema, params: Type.Object({ group: Type.Integer({ minimum: 1 }) }) },
+    },
+    async (request, reply) =>
+      idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // A route that forgot its guard: a key still needs an authenticated caller.
+  app.post('/open/things/', { schema }, async (request, reply) =>
+    idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+}
+
+interface StoredKeyRow {
+  method: string
+  path: string
+  status_code: number | null
+  response: unknown
+  completed_at: Date | null
+}
+
+async function findKey(database: Database, actorId: number, key: string): Promise<StoredKeyRow | undefined> {
+  const result = await sql<StoredKeyRow>`
+    select method, path, status_code, response, completed_at
+    from idempotency_keys where actor_id = ${actorId} and key = ${key}`.execute(database.db)
+  return result.rows[0]
+}
+
+async function storedKey(database: Database, actorId: number, key: string): Promise<StoredKeyRow> {
+  const row = await findKey(database, actorId, key)
+  assert.ok(row, `key ${key} is stored`)
+  return row
+}
+
+async function countKeys(database: Database): Promise<number> {
+  const result = await sql<{ count: number }>`select count(*)::int as count from idempotency_keys`.execute(
+    database.db,
+  )
+  return result.rows[0]?.count ?? 0
+}
