@@ -116,10 +116,12 @@ async function run(config: Config, roles: { http: boolean; work: boolean }): Pro
 }
 
 async function withPlatform(config: Config, work: (platform: Platform) => Promise<void>): Promise<void> {
-  const platform = await createPlatform(config)
+  // One-off commands run no workers and no queue housekeeping.
+  const platform = await createPlatform(config, { role: 'api' })
   try {
     await work(platform)
   } finally {
+    await platform.jobs.stop(config.shutdownTimeoutMs)
     await platform.close()
   }
 }

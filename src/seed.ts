@@ -1,4 +1,4 @@
-import { createModules } from './app.ts'
+import { startModules } from './app.ts'
 import type { NewCompany } from './modules/companies/index.ts'
 import { AppError } from './platform/errors.ts'
 import type { Role } from './platform/http/actor.ts'
@@ -45,6 +45,22 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     iban: 'DE89370400440532013000',
   },
   { email: 'bruno@bureau.test', password: 'demo-user-pass', firstName: 'Bruno', lastName: 'Lima', roles: [] },
+  // The original supplier-payments system's demo users.
+  {
+    email: 'operator01@bureau.test',
+    password: 'demo-operator01',
+    firstName: 'Operator',
+    lastName: '01',
+    roles: ['operator'],
+  },
+  { email: 'user01@bureau.test', password: 'demo-user01', firstName: 'User', lastName: '01', roles: [] },
+  { email: 'user02@bureau.test', password: 'demo-user02', firstName: 'User', lastName: '02', roles: [] },
+]
+
+/** user01 and user02 act as suppliers for the first two demo companies. */
+const DEMO_SUPPLIERS = [
+  { email: 'user01@bureau.test', registrationNumber: '11222333000181' },
+  { email: 'user02@bureau.test', registrationNumber: '45997418000153' },
 ]
 
 /** Adds the demo data; running it again changes nothing. */
@@ -52,7 +68,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   if (platform.config.nodeEnv === 'production') {
     throw new Error('Refusing to seed demo accounts with NODE_ENV=production.')
   }
-  const { auth, companies } = createModules(platform)
+  const { auth, companies, supplierPayments } = await startModules(platform)
   const lines: string[] = []
   for (const account of DEMO_ACCOUNTS) {
     let status = 'created'
@@ -80,6 +96,27 @@ export async function seedDemoData(platform: Platform): Promise<void> {
     }
   }
   process.stdout.write(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
+
+  const operatorId = await auth.api.userIdByEmail('operator01@bureau.test')
+  const companyIds = await companies.api.idsByRegistrationNumber(
+    DEMO_SUPPLIERS.map((s) => s.registrationNumber),
+  )
+  const demo = []
+  for (const supplier of DEMO_SUPPLIERS) {
+    const userId = await auth.api.userIdByEmail(supplier.email)
+    const companyId = companyIds.get(supplier.registrationNumber)
+    if (userId !== undefined && companyId !== undefined) demo.push({ userId, companyId })
+  }
+  if (operatorId === undefined) throw new Error('The demo operator is missing.')
+  const suppliers = await supplierPayments.api.seedDemo(
+    { userId: operatorId, roles: ['operator'], sessionId: 'seed' },
+    demo,
+  )
+  process.stdout.write(
+    `Demo suppliers: ${suppliers} added (user01, user02), with payments and anticipations.\n`,
+  )
+  // The emails those requests and decisions enqueued go out now (to the outbox by default).
+  await platform.jobs.drain()
 }
 
 export const DEMO_COMPANIES: NewCompany[] = [

@@ -303,6 +303,10 @@ export function createAuthService(
     return user ? { email: user.email, first_name: user.first_name } : undefined
   }
 
+  async function userIdByEmail(email: string): Promise<number | undefined> {
+    return (await repository.findUserByEmail(db, email))?.id
+  }
+
   async function assertUserExists(id: number): Promise<void> {
     await getUser(id)
   }
@@ -327,6 +331,7 @@ export function createAuthService(
     deactivate,
     assertUserExists,
     contactOf,
+    userIdByEmail,
   }
 }
 

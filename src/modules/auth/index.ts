@@ -20,6 +20,7 @@ export interface AuthModule {
     createAccount: AuthService['createAccount']
     /** A user's email and first name, for other modules' emails. */
     contactOf: AuthService['contactOf']
+    userIdByEmail: AuthService['userIdByEmail']
   }
 }
 
@@ -59,6 +60,11 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
       await adminRoutes(app)
     },
     jobs: [],
-    api: { guards, createAccount: auth.createAccount, contactOf: auth.contactOf },
+    api: {
+      guards,
+      createAccount: auth.createAccount,
+      contactOf: auth.contactOf,
+      userIdByEmail: auth.userIdByEmail,
+    },
   }
 }

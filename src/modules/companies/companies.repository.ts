@@ -94,6 +94,18 @@ export async function findCompanyNames(
     .execute()
 }
 
+export async function findCompaniesByRegistrationNumber(
+  db: CompaniesDb,
+  numbers: readonly string[],
+): Promise<{ id: number; registration_number: string }[]> {
+  if (numbers.length === 0) return []
+  return db
+    .selectFrom('companies')
+    .select(['id', 'registration_number'])
+    .where('registration_number', 'in', [...numbers])
+    .execute()
+}
+
 export async function findCompany(db: CompaniesDb, id: number): Promise<CompanyRow | undefined> {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst()
 }

@@ -227,6 +227,11 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     )
   }
 
+  async function idsByRegistrationNumber(numbers: readonly string[]): Promise<Map<string, number>> {
+    const rows = await repository.findCompaniesByRegistrationNumber(db, numbers)
+    return new Map(rows.map((row) => [row.registration_number, row.id]))
+  }
+
   async function listBanks() {
     return repository.listBanks(db)
   }
@@ -266,6 +271,7 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     assertCompanyExists,
     assertBankAccountExists,
     namesOf,
+    idsByRegistrationNumber,
   }
 }
 

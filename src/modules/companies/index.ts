@@ -23,6 +23,7 @@ export interface CompaniesModule {
     getCompany: CompaniesService['getCompany']
     defaultBankAccount: CompaniesService['defaultBankAccount']
     namesOf: CompaniesService['namesOf']
+    idsByRegistrationNumber: CompaniesService['idsByRegistrationNumber']
   }
 }
 
@@ -51,6 +52,7 @@ export function createCompaniesModule(platform: Platform, deps: CompaniesDepende
       getCompany: companies.getCompany,
       defaultBankAccount: companies.defaultBankAccount,
       namesOf: companies.namesOf,
+      idsByRegistrationNumber: companies.idsByRegistrationNumber,
     },
   }
 }

@@ -9,6 +9,8 @@ import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
 import { createSupplierPaymentsService, type Contacts } from './supplier-payments.service.ts'
 import { createSuppliersService, type CompanyNames, type SuppliersService } from './suppliers.service.ts'
 import { supplierRoutes } from './suppliers.routes.ts'
+import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.seed.ts'
+import type { Actor } from '../../platform/http/actor.ts'
 
 export interface SupplierPaymentsModule {
   routes: (app: App) => Promise<void>
@@ -18,6 +20,8 @@ export interface SupplierPaymentsModule {
     supplierOfUser: SuppliersService['supplierOfUser']
     /** The company of the supplier a user acts for, if any. */
     companyOfUser: SuppliersService['companyOfUser']
+    /** Demo suppliers with payments and anticipations in every state (`npm run seed`). */
+    seedDemo(operator: Actor, demo: DemoSupplier[]): Promise<number>
   }
 }
 
@@ -49,6 +53,11 @@ export function createSupplierPaymentsModule(
       for (const register of routes) await register(app)
     },
     jobs: [],
-    api: { supplierOfUser: suppliers.supplierOfUser, companyOfUser: suppliers.companyOfUser },
+    api: {
+      supplierOfUser: suppliers.supplierOfUser,
+      companyOfUser: suppliers.companyOfUser,
+      seedDemo: (operator, demo) =>
+        seedSupplierPayments(suppliers, payments, operator, demo, platform.clock.today()),
+    },
   }
 }
