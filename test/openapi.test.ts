@@ -76,11 +76,27 @@ describe('the API documentation', () => {
   let operations: DocumentedOperation[]
   let admin: SignedInUser
   /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
-  let existing: { user: number; company: number; account: number }
+  let existing: { user: number; company: number; account: number; anticipation: number }
+
+  /** Makes the admin a supplier of `company` and asks for an anticipation of a new payment. */
+  async function anticipationOf(company: number): Promise<number> {
+    const post = async (url: string, payload: object) => {
+      const response = await t.app.inject({ method: 'POST', url, headers: admin.headers, payload })
+      assert.equal(response.statusCode, 201, response.body)
+      return response.json<{ id: number }>().id
+    }
+    const supplier = await post('/api/suppliers', { user: admin.id, company })
+    const payment = await post('/api/payments/', { supplier, due_date: '2026-04-01', value: '100.00' })
+    return post('/api/anticipations/', { payment, new_due_date: '2026-03-10' })
+  }
 
   /** The path with ids of existing objects (a missing one is answered 404 before the body is read). */
   function existingUrlFor(path: string): string {
-    const id = path.startsWith('/api/users/') ? existing.user : existing.company
+    const id = path.startsWith('/api/users/')
+      ? existing.user
+      : path.startsWith('/api/anticipations/')
+        ? existing.anticipation
+        : existing.company
     return path.replace('{id}', String(id)).replace('{account_id}', String(existing.account))
   }
 
@@ -110,7 +126,13 @@ describe('the API documentation', () => {
     })
     assert.equal(company.statusCode, 201, company.body)
     const created = company.json<{ id: number; bank_accounts: { id: number }[] }>()
-    existing = { user: admin.id, company: created.id, account: created.bank_accounts[0]?.id ?? 0 }
+    const anticipation = await anticipationOf(created.id)
+    existing = {
+      user: admin.id,
+      company: created.id,
+      account: created.bank_accounts[0]?.id ?? 0,
+      anticipation,
+    }
   })
   after(() => t.close())
 

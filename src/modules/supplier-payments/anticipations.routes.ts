@@ -55,6 +55,7 @@ export function anticipationRoutes(
       '/api/anticipations/:id/',
       {
         onRequest: [guards.authenticate, guards.requireRole('operator'), party.resolveParty],
+        preValidation: party.visibleBeforeValidation(payments.assertAnticipationVisible),
         schema: {
           tags: ['supplier-payments'],
           summary: 'Approve (A) or deny (D) a pending anticipation',

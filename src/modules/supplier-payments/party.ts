@@ -1,5 +1,5 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import { actorOf } from '../../platform/http/guards.ts'
+import type { FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify'
+import { actorOf, existsBeforeValidation } from '../../platform/http/guards.ts'
 import type { Party } from './supplier-payments.service.ts'
 import type { SuppliersService } from './suppliers.service.ts'
 
@@ -17,7 +17,20 @@ export function createPartyGuard(suppliers: SuppliersService) {
     if (!party) throw new Error('The party guard did not run for this route.')
     return party
   }
-  return { resolveParty, partyOf }
+  /**
+   * A preValidation hook that answers 404 for the object named by the `id` path parameter when it does
+   * not exist or is not the caller's, before the query or body is validated: the order of checks stays
+   * 401 → 403 → 404 → 400, and a bad request about another supplier's object reveals no more than
+   * one about a missing object.
+   */
+  function visibleBeforeValidation(
+    assertVisible: (party: Party, id: number) => Promise<void>,
+  ): preValidationAsyncHookHandler {
+    return async function (request, reply) {
+      await existsBeforeValidation((id) => assertVisible(partyOf(request), id)).call(this, request, reply)
+    }
+  }
+  return { resolveParty, partyOf, visibleBeforeValidation }
 }
 
 export type PartyGuard = ReturnType<typeof createPartyGuard>

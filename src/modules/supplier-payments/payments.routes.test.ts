@@ -646,6 +646,23 @@ describe('GET /api/payments/{id}/anticipation-quote', () => {
     assert.deepEqual(Object.keys(errors), ['non_field_errors'])
   })
 
+  it('accepts 999 days early at 3 % a month, leaving 1.00 of 1000.00', async () => {
+    const supplier = await newSupplier(await signIn(t, ['operator']))
+    const payment = await createPayment(supplier.user, { due_date: addDays(TODAY, 999), value: '1000.00' })
+    const response = await quote(supplier.user, payment.id, TODAY)
+    assert.equal(response.statusCode, 200, response.body)
+    assert.equal(response.json<Quote>().new_value, '1.00')
+  })
+
+  for (const days of [1000, 1500]) {
+    it(`refuses ${days} days early at 3 % a month, when nothing would be left to pay (400, never 5xx)`, async () => {
+      const supplier = await newSupplier(await signIn(t, ['operator']))
+      const payment = await createPayment(supplier.user, { due_date: addDays(TODAY, days) })
+      const errors = assertInvalid(await quote(supplier.user, payment.id, TODAY))
+      assert.deepEqual(Object.keys(errors), ['new_due_date'])
+    })
+  }
+
   it('requires new_due_date as a calendar date (400)', async () => {
     const supplier = await newSupplier(await signIn(t, ['operator']))
     const payment = await createPayment(supplier.user, { due_date: addDays(TODAY, 16) })

@@ -80,6 +80,7 @@ export function paymentRoutes(
       '/api/payments/:id/anticipation-quote',
       {
         onRequest: operatorOrSupplier,
+        preValidation: party.visibleBeforeValidation(payments.assertPaymentVisible),
         schema: {
           tags: ['supplier-payments'],
           summary: 'What anticipating this payment to a date would give, without asking for it',

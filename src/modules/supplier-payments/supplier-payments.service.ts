@@ -12,6 +12,7 @@ import {
   effectiveAnnualRate,
   PAYMENT_STATUSES,
   paymentStatus,
+  type AnticipationTerms,
   type PaymentStatus,
 } from './anticipation-rules.ts'
 import * as repository from './supplier-payments.repository.ts'
@@ -72,6 +73,17 @@ export function createSupplierPaymentsService(
     return { count, results: rows.map((row) => toPayment(row, today)) }
   }
 
+  /** 404 unless the payment exists and the party may see it. */
+  async function assertPaymentVisible(party: Party, id: number): Promise<void> {
+    const payment = await repository.findPayment(db, id)
+    if (!payment || !visible(party, payment.supplier_id)) throw notFound('Payment')
+  }
+
+  async function assertAnticipationVisible(party: Party, id: number): Promise<void> {
+    const anticipation = await repository.findAnticipation(db, id)
+    if (!anticipation || !visible(party, anticipation.supplier_id)) throw notFound('Anticipation')
+  }
+
   async function getPayment(party: Party, id: number): Promise<Payment> {
     const payment = await repository.findPayment(db, id)
     if (!payment || !visible(party, payment.supplier_id)) throw notFound('Payment')
@@ -114,9 +126,8 @@ export function createSupplierPaymentsService(
   async function quote(party: Party, paymentId: number, newDueDate: string): Promise<Quote> {
     const payment = await repository.findPayment(db, paymentId)
     if (!payment || !visible(party, payment.supplier_id)) throw notFound('Payment')
-    assertAnticipable(payment, newDueDate)
+    const terms = anticipableTerms(payment, newDueDate)
     const value = toCents(payment.value)
-    const terms = anticipationTerms(value, payment.due_date, newDueDate, settings.monthlyRate)
     return {
       payment: payment.id,
       new_due_date: newDueDate,
@@ -136,9 +147,7 @@ export function createSupplierPaymentsService(
     const payment = await repository.findPayment(db, input.payment)
     // The same answer for someone else's payment and a missing one: ids of others are not revealed.
     if (!payment || !visible(party, payment.supplier_id)) throw invalid('payment', INVALID_PAYMENT)
-    assertAnticipable(payment, input.new_due_date)
-    const value = toCents(payment.value)
-    const terms = anticipationTerms(value, payment.due_date, input.new_due_date, settings.monthlyRate)
+    const terms = anticipableTerms(payment, input.new_due_date)
     const today = clock.today()
     const now = clock.now()
     const contact = await supplierContact(payment.supplier_id)
@@ -220,13 +229,25 @@ export function createSupplierPaymentsService(
     }
   }
 
-  function assertAnticipable(payment: PaymentRow, newDueDate: string): void {
+  /** The terms of anticipating `payment` to `newDueDate`, or a 400 saying why it cannot be. */
+  function anticipableTerms(payment: PaymentRow, newDueDate: string): AnticipationTerms {
     const problem = anticipationProblem(
       { dueDate: payment.due_date, anticipation: payment.anticipation_status },
       newDueDate,
       clock.today(),
     )
     if (problem) throw invalid(problem.field, problem.message)
+    const terms = anticipationTerms(
+      toCents(payment.value),
+      payment.due_date,
+      newDueDate,
+      settings.monthlyRate,
+    )
+    // At 3 % a month, 1 000 days early takes the whole value: nothing (or less) would be left to pay.
+    if (terms.newValue <= 0n) {
+      throw invalid('new_due_date', 'The new due date is too early: the discount would take the whole value.')
+    }
+    return terms
   }
 
   /**
@@ -259,6 +280,8 @@ export function createSupplierPaymentsService(
   }
 
   return {
+    assertPaymentVisible,
+    assertAnticipationVisible,
     listPayments,
     getPayment,
     createPayment,
