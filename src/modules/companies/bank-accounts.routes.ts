@@ -26,6 +26,7 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
       '/api/companies/:id/bank-accounts',
       {
         preHandler: [guards.authenticate],
+        preValidation: async (request) => companies.assertMayReadCompanies(actorOf(request)),
         schema: {
           tags: ['companies'],
           summary: 'A company’s bank accounts',

@@ -45,6 +45,7 @@ export function companyRoutes(companies: CompaniesService, guards: Guards, publi
       '/api/companies/:id',
       {
         preHandler: [guards.authenticate],
+        preValidation: async (request) => companies.assertMayReadCompanies(actorOf(request)),
         schema: {
           tags: ['companies'],
           summary: 'A company with its bank accounts',

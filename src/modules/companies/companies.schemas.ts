@@ -21,7 +21,14 @@ const Phone = Type.String({
   'x-error': 'Enter a phone number of 8 to 15 digits, optionally starting with +.',
   examples: ['+551130001000'],
 })
-const Website = Type.String({ format: 'uri', maxLength: 300, examples: ['https://acme.com.br'] })
+// http(s) only: a `javascript:` URI is a valid URI, and a console that links to it runs it.
+const Website = Type.String({
+  format: 'uri',
+  pattern: '^https?://',
+  maxLength: 300,
+  'x-error': 'Enter a web address starting with http:// or https://.',
+  examples: ['https://acme.com.br'],
+})
 const RegistrationNumber = Type.String({
   pattern: '^[0-9]{8,14}$',
   'x-error': 'Enter 8 to 14 digits, without dots, slashes or dashes.',
