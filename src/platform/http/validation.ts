@@ -39,7 +39,28 @@ export function toFieldErrors(
     const messages = (fields[field] ??= [])
     if (!messages.includes(message)) messages.push(message)
   }
-  return fields
+  return withoutAlternativeNoise(fields)
+}
+
+const MUST_BE_NULL = 'Must be null.'
+const INVALID_VALUE = 'Invalid value.'
+
+/**
+ * A "value or null" field that fails reports why the value is wrong, not also that it is not null and
+ * that no alternative matched; and a nested object whose fields have errors is not itself "invalid".
+ */
+function withoutAlternativeNoise(fields: FieldErrors): FieldErrors {
+  const names = Object.keys(fields)
+  const cleaned: FieldErrors = {}
+  for (const [field, messages] of Object.entries(fields)) {
+    const hasNestedErrors = names.some((name) => name.startsWith(`${field}.`))
+    const specific = messages.filter((message) => message !== MUST_BE_NULL && message !== INVALID_VALUE)
+    if (specific.length > 0) cleaned[field] = specific
+    else if (!hasNestedErrors)
+      cleaned[field] =
+        messages.filter((message) => message !== MUST_BE_NULL).length > 0 ? [INVALID_VALUE] : messages
+  }
+  return cleaned
 }
 
 function describe(error: Partial<ErrorObject>, part: string | undefined): { field: string; message: string } {
