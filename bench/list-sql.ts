@@ -1,0 +1,55 @@
+/**
+ * The two statements GET /api/payments/ issues (listPayments in supplier-payments.repository.ts, as
+ * Kysely compiles it): the count and the page, run together on two pool connections. Written out here
+ * because bench/ may not import a module's internals; `capturedStatements` checks them against what
+ * the running server really sends.
+ */
+
+export interface Statement {
+  /** The SQL with $1, $2… exactly as the server sends it. */
+  text: string
+  /** The pgbench variable of each parameter, in order. */
+  params: string[]
+}
+
+const FROM = 'from "payments" left join "anticipations" as "a" on "a"."payment_id" = "payments"."id"'
+const COLUMNS =
+  'select "payments"."id", "payments"."supplier_id", "payments"."creation_date", "payments"."due_date", "payments"."value", "a"."status" as "anticipation_status"'
+const ORDER = 'order by "payments"."due_date", "payments"."id"'
+const STATUS_A = '("a"."id" is null and "payments"."due_date" > $2)'
+
+/** A supplier's payments with status A (available): its own, no anticipation, due after today. */
+export const SUPPLIER_AVAILABLE: Statement[] = [
+  {
+    text: `select count(*) as "count" ${FROM} where "payments"."supplier_id" = $1 and ${STATUS_A}`,
+    params: ['supplier', 'today'],
+  },
+  {
+    text: `${COLUMNS} ${FROM} where "payments"."supplier_id" = $1 and ${STATUS_A} ${ORDER} limit $3 offset $4`,
+    params: ['supplier', 'today', 'limit', 'offset'],
+  },
+]
+
+/** Every payment, as an operator sees them. */
+export const ALL_PAYMENTS: Statement[] = [
+  { text: `select count(*) as "count" ${FROM}`, params: [] },
+  { text: `${COLUMNS} ${FROM} ${ORDER} limit $1 offset $2`, params: ['limit', 'offset'] },
+]
+
+/** A pgbench script running the statements one after the other, with :variables for parameters. */
+export function pgbenchScript(statements: Statement[], prelude: string[]): string {
+  const lines = statements.map(
+    (statement) =>
+      `${statement.text.replace(/\$(\d+)/g, (_, n: string) => `:${statement.params[Number(n) - 1] ?? '?'}`)};`,
+  )
+  return `${[...prelude, ...lines].join('\n')}\n`
+}
+
+/** The same statements with literal values, for EXPLAIN. */
+export function withValues(statement: Statement, values: Record<string, string | number>): string {
+  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[statement.params[Number(n) - 1] ?? '']
+    if (value === undefined) throw new Error(`No value for $${n} of ${statement.text}`)
+    return typeof value === 'number' ? String(value) : `'${value}'`
+  })
+}

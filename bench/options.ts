@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util'
+import type { ScenarioKind } from './load.ts'
+
+export interface BenchOptions {
+  /** Admin connection to the PostgreSQL server; the bench database is created beside it. */
+  adminUrl: string
+  databaseName: string
+  payments: number
+  /** Seconds each scenario is measured (after its warm-up). */
+  duration: number
+  warmup: number
+  connections: number
+  /** Also run the list scenarios on 10 000 payments and compare. */
+  scaleCheck: boolean
+  scaleCheckPayments: number
+  /** Wait (up to maxWait seconds) for the 1-minute load average to fall to this before measuring. */
+  maxLoad: number
+  maxWait: number
+  skipPgbench: boolean
+  poolSize: number
+  /** Which kinds of scenario to run. */
+  only: ReadonlySet<ScenarioKind>
+}
+
+const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login']
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --payments N            payments to generate (default 1000000; anticipations 30 %, logs 50 % of it)
+  --duration S            seconds each scenario is measured (default 10)
+  --warmup S              seconds of warm-up before each scenario (default 2)
+  --connections N         concurrent connections for autocannon and pgbench (default 32)
+  --scale-check           also measure the list scenarios on 10 000 payments and compare
+  --scale-check-payments  the small data set of --scale-check (default 10000)
+  --max-load L            before measuring, wait for the 1-minute load average to be <= L (default 1.5)
+  --max-wait S            ... for at most S seconds, then measure anyway and say so (default 600)
+  --pool-size N           DATABASE_POOL_SIZE of the server (default 10, Bureau's default)
+  --database NAME         the database to create and drop (default bureau_bench)
+  --skip-pgbench          do not run the SQL ceiling with pgbench
+  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (default all)
+
+Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
+`
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      payments: { type: 'string', default: '1000000' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '32' },
+      'scale-check': { type: 'boolean', default: false },
+      'scale-check-payments': { type: 'string', default: '10000' },
+      'max-load': { type: 'string', default: '1.5' },
+      'max-wait': { type: 'string', default: '600' },
+      'pool-size': { type: 'string', default: '10' },
+      database: { type: 'string', default: 'bureau_bench' },
+      'skip-pgbench': { type: 'boolean', default: false },
+      only: { type: 'string', default: KINDS.join(',') },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    process.exit(0)
+  }
+  const database = values.database
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+    fail(`--database must be a plain identifier (got "${database}").`)
+  return {
+    adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres',
+    databaseName: database,
+    // Page 500 of 10 needs 4 991 payments.
+    payments: whole('payments', values.payments, 5_000, 50_000_000),
+    duration: whole('duration', values.duration, 1, 600),
+    warmup: whole('warmup', values.warmup, 0, 60),
+    connections: whole('connections', values.connections, 1, 256),
+    scaleCheck: values['scale-check'],
+    scaleCheckPayments: whole('scale-check-payments', values['scale-check-payments'], 5_000, 50_000_000),
+    maxLoad: decimal('max-load', values['max-load']),
+    maxWait: whole('max-wait', values['max-wait'], 0, 3600),
+    skipPgbench: values['skip-pgbench'],
+    poolSize: whole('pool-size', values['pool-size'], 1, 100),
+    only: kinds(values.only),
+  }
+}
+
+function kinds(raw: string): ReadonlySet<ScenarioKind> {
+  const names = raw.split(',').map((name) => name.trim())
+  const unknown = names.filter((name) => !(KINDS as readonly string[]).includes(name))
+  if (unknown.length > 0 || names.length === 0) fail(`--only takes some of ${KINDS.join(', ')}.`)
+  return new Set(names as ScenarioKind[])
+}
+
+function whole(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    fail(`--${name} must be a whole number from ${min} to ${max}.`)
+  return value
+}
+
+function decimal(name: string, raw: string): number {
+  if (!/^\d+(\.\d+)?$/.test(raw)) fail(`--${name} must be a number such as 1.5.`)
+  return Number(raw)
+}
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`)
+  process.exit(2)
+}

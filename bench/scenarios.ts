@@ -1,0 +1,145 @@
+import type { Call, Scenario } from './load.ts'
+import { ALL_PAYMENTS, SUPPLIER_AVAILABLE, type Statement } from './list-sql.ts'
+
+export interface Tokens {
+  operator: string
+  /** Access token by supplier id. */
+  suppliers: Map<number, string>
+}
+
+export interface ListScenario extends Scenario {
+  /** The endpoint's own SQL and the values pgbench gives it. */
+  sql: { statements: Statement[]; prelude: string[]; defines: Record<string, string | number> }
+  /** Values for EXPLAIN (ANALYZE) of the same statements. */
+  explainValues: Record<string, string | number>
+}
+
+const PAGE_SIZE = 10
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` }
+}
+
+function roundRobin<T>(items: T[]): () => T {
+  let next = 0
+  return () => {
+    const item = items[next % items.length]
+    next += 1
+    if (item === undefined) throw new Error('Round robin over nothing.')
+    return item
+  }
+}
+
+/** The three list requests; the supplier one rotates over every supplier's token. */
+export function listScenarios(tokens: Tokens, today: string): ListScenario[] {
+  const supplierIds = [...tokens.suppliers.keys()].sort((a, b) => a - b)
+  const nextSupplier = roundRobin(supplierIds)
+  const operatorCall = (path: string): Call => ({ path, headers: bearer(tokens.operator) })
+  const minSupplier = supplierIds[0] ?? 1
+  const maxSupplier = supplierIds[supplierIds.length - 1] ?? 1
+  return [
+    {
+      name: 'supplier GET /api/payments/?status=A (page 1)',
+      method: 'GET',
+      next: () => {
+        const supplier = nextSupplier()
+        return { path: '/api/payments/?status=A', headers: bearer(tokens.suppliers.get(supplier) ?? '') }
+      },
+      sql: {
+        statements: SUPPLIER_AVAILABLE,
+        prelude: [`\\set supplier random(${minSupplier}, ${maxSupplier})`],
+        defines: { today, limit: PAGE_SIZE, offset: 0 },
+      },
+      explainValues: { supplier: minSupplier, today, limit: PAGE_SIZE, offset: 0 },
+    },
+    {
+      name: 'operator GET /api/payments/ (page 1)',
+      method: 'GET',
+      next: () => operatorCall('/api/payments/'),
+      sql: { statements: ALL_PAYMENTS, prelude: [], defines: { limit: PAGE_SIZE, offset: 0 } },
+      explainValues: { limit: PAGE_SIZE, offset: 0 },
+    },
+    {
+      name: 'operator GET /api/payments/?page=500',
+      method: 'GET',
+      next: () => operatorCall('/api/payments/?page=500'),
+      sql: { statements: ALL_PAYMENTS, prelude: [], defines: { limit: PAGE_SIZE, offset: 499 * PAGE_SIZE } },
+      explainValues: { limit: PAGE_SIZE, offset: 499 * PAGE_SIZE },
+    },
+  ]
+}
+
+/** One payment by id (random over all of them), as the operator. */
+export function paymentById(tokens: Tokens, payments: number): Scenario {
+  return {
+    name: 'operator GET /api/payments/{id}/',
+    method: 'GET',
+    next: () => ({
+      path: `/api/payments/${1 + Math.floor(Math.random() * payments)}/`,
+      headers: bearer(tokens.operator),
+    }),
+  }
+}
+
+/** Suppliers registering payments owed to them, due in 30 days. */
+export function createPayment(tokens: Tokens, today: string): Scenario {
+  const nextToken = roundRobin([...tokens.suppliers.values()])
+  const body = JSON.stringify({ due_date: addDays(today, 30), value: '1000.00' })
+  return {
+    name: 'supplier POST /api/payments/',
+    method: 'POST',
+    next: () => ({
+      path: '/api/payments/',
+      headers: { ...bearer(nextToken()), 'content-type': 'application/json' },
+      body,
+    }),
+  }
+}
+
+/**
+ * Suppliers asking to be paid today: each request takes the next eligible payment (status A) of the
+ * pre-selected ones, with the token of the payment's own supplier.
+ */
+export function requestAnticipation(
+  tokens: Tokens,
+  today: string,
+  payments: { id: number; supplier_id: number }[],
+): Scenario {
+  const nextPayment = roundRobin(payments)
+  let used = 0
+  return {
+    name: 'supplier POST /api/anticipations/',
+    method: 'POST',
+    remaining: () => payments.length - used,
+    next: () => {
+      used += 1
+      const payment = nextPayment()
+      return {
+        path: '/api/anticipations/',
+        headers: {
+          ...bearer(tokens.suppliers.get(payment.supplier_id) ?? ''),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ payment: payment.id, new_due_date: today }),
+      }
+    },
+  }
+}
+
+/** Login with email and password (argon2id verification: slow on purpose). */
+export function logIn(emails: string[], password: string): Scenario {
+  const nextEmail = roundRobin(emails)
+  return {
+    name: 'POST /api/token/ (login)',
+    method: 'POST',
+    next: () => ({
+      path: '/api/token/',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: nextEmail(), password }),
+    }),
+  }
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
