@@ -32,12 +32,20 @@ export function fixedClock(start: Date | string, timeZone = 'UTC'): FixedClock {
   }
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one, and "today" is asked on hot paths.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
 export function calendarDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant)
+  let formatter = formatters.get(timeZone)
+  if (!formatter) {
+    // en-CA formats as YYYY-MM-DD.
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    formatters.set(timeZone, formatter)
+  }
+  return formatter.format(instant)
 }
