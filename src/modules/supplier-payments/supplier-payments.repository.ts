@@ -208,22 +208,50 @@ export async function insertPayment(
   return { ...row, anticipation_status: null }
 }
 
+/** A new pending anticipation and its request log (R), in one statement. */
 export async function insertAnticipation(
   db: PaymentsDb,
-  anticipation: { paymentId: number; newDueDate: string; newValue: string; today: string; now: Date },
+  anticipation: {
+    paymentId: number
+    newDueDate: string
+    newValue: string
+    requestedBy: number
+    today: string
+    now: Date
+  },
 ): Promise<AnticipationRow> {
   return db
-    .insertInto('anticipations')
-    .values({
-      payment_id: anticipation.paymentId,
-      creation_date: anticipation.today,
-      new_due_date: anticipation.newDueDate,
-      new_value: anticipation.newValue,
-      status: 'PC',
-      update_date: anticipation.now,
-      created_at: anticipation.now,
-    })
-    .returningAll()
+    .with('requested', (db) =>
+      db
+        .insertInto('anticipations')
+        .values({
+          payment_id: anticipation.paymentId,
+          creation_date: anticipation.today,
+          new_due_date: anticipation.newDueDate,
+          new_value: anticipation.newValue,
+          status: 'PC',
+          update_date: anticipation.now,
+          created_at: anticipation.now,
+        })
+        .returningAll(),
+    )
+    .with('logged', (db) =>
+      db
+        .insertInto('anticipation_logs')
+        .columns(['anticipation_id', 'user_id', 'action', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('requested')
+            .select([
+              'requested.id',
+              sql<number>`cast(${anticipation.requestedBy} as bigint)`.as('user_id'),
+              sql<'R'>`'R'`.as('action'),
+              sql<Date>`cast(${anticipation.now} as timestamptz)`.as('created_at'),
+            ]),
+        ),
+    )
+    .selectFrom('requested')
+    .selectAll()
     .executeTakeFirstOrThrow()
 }
 

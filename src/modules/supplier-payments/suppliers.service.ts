@@ -6,7 +6,8 @@ import { hasRole, type Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentsDb, SupplierRow } from './supplier-payments.repository.ts'
-import type { Contacts, Party } from './supplier-payments.service.ts'
+import type { Contacts } from './supplier-payments.jobs.ts'
+import type { Party } from './supplier-payments.service.ts'
 import type { NewSupplier, Supplier } from './supplier-payments.schemas.ts'
 
 /** What suppliers need to know of companies: their names, by id. */
