@@ -73,7 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table payment_counts (
       anticipation text not null check (anticipation in ('none', 'PC', 'A', 'D')),
       due_date date not null,
-      payments bigint not null check (payments >= 0),
+      payments integer not null check (payments >= 0),
       primary key (anticipation, due_date) include (payments)
     )`.execute(db)
   await sql`
@@ -81,7 +81,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       supplier_id bigint not null references suppliers (id),
       anticipation text not null check (anticipation in ('none', 'PC', 'A', 'D')),
       due_date date not null,
-      payments bigint not null check (payments >= 0),
+      payments integer not null check (payments >= 0),
       primary key (supplier_id, anticipation, due_date) include (payments)
     )`.execute(db)
   await sql`

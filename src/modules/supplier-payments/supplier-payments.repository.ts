@@ -120,7 +120,7 @@ function paymentsMatching(db: PaymentsDb, filter: Filter) {
  * supplier_payment_counts per supplier; 'none' stands for no anticipation): a sum over at most
  * one row per status and due date, whatever the number of payments.
  */
-async function countPayments(db: PaymentsDb, filter: Filter): Promise<number> {
+function countPayments(filter: Filter): RawBuilder<{ count: number }> {
   const { today } = filter
   const conditions: RawBuilder<unknown>[] = []
   if (filter.supplierId !== undefined) conditions.push(sql`supplier_id = ${filter.supplierId}`)
@@ -145,10 +145,9 @@ async function countPayments(db: PaymentsDb, filter: Filter): Promise<number> {
   }
   const table = filter.supplierId === undefined ? 'payment_counts' : 'supplier_payment_counts'
   const where = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
-  const { rows } = await sql<{
-    count: string
-  }>`select coalesce(sum(payments), 0) as count from ${sql.table(table)}${where}`.execute(db)
-  return Number(rows[0]?.count ?? 0)
+  return sql<{
+    count: number
+  }>`select coalesce(sum(payments), 0)::bigint as count from ${sql.table(table)}${where}`
 }
 
 const PAYMENT_COLUMNS = [
@@ -160,6 +159,9 @@ const PAYMENT_COLUMNS = [
   'payments.anticipation_status',
 ] as const
 
+type ListedRow = { count: number } & { [K in keyof PaymentRow]: PaymentRow[K] | null }
+
+/** One page of payments in list order (due_date, id) and how many match in all, in one statement. */
 export async function listPayments(
   db: PaymentsDb,
   filter: Filter,
@@ -173,17 +175,17 @@ export async function listPayments(
     .orderBy('payments.id')
     .limit(page.limit)
     .offset(page.offset)
-  const [count, rows] = await Promise.all([
-    countPayments(db, filter),
-    db
-      .selectFrom(ids.as('page'))
-      .innerJoin('payments', 'payments.id', 'page.id')
-      .select(PAYMENT_COLUMNS)
-      .orderBy('payments.due_date')
-      .orderBy('payments.id')
-      .execute(),
-  ])
-  return { count, rows }
+  const rows = db
+    .selectFrom(ids.as('page'))
+    .innerJoin('payments', 'payments.id', 'page.id')
+    .select(PAYMENT_COLUMNS)
+  // The count's one row, joined to the page's rows: a row with only the count when the page is empty.
+  const { rows: listed } =
+    await sql<ListedRow>`select counted.count, listed.* from (${countPayments(filter)}) counted left join lateral (${rows}) listed on true order by listed.due_date, listed.id`.execute(
+      db,
+    )
+  const count = listed[0]?.count ?? 0
+  return { count, rows: listed.filter((row): row is ListedRow & PaymentRow => row.id !== null) }
 }
 
 export async function findPayment(db: PaymentsDb, id: number): Promise<PaymentRow | undefined> {
