@@ -101,8 +101,8 @@ export async function generateData(client: pg.Client, payments: number, today: s
     // What the triggers keep when rows are written one by one (skipped above for a superuser): the
     // payments' copy of their anticipation's status, and the count tables.
     await client.query(
-      `update payments p set anticipation_status = a.status from anticipations a
-       where a.payment_id = p.id and p.anticipation_status is distinct from a.status`,
+      `update payments p set anticipation = a.status from anticipations a
+       where a.payment_id = p.id and p.anticipation <> a.status`,
     )
     await client.query('select rebuild_payment_counts()')
     await client.query('commit')

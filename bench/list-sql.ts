@@ -13,15 +13,21 @@ export interface Statement {
 }
 
 const COLUMNS =
-  'select "payments"."id", "payments"."supplier_id", "payments"."creation_date", "payments"."due_date", "payments"."value", "payments"."anticipation_status"'
-const ORDER = 'order by "payments"."due_date", "payments"."id"'
+  'select "payments"."id", "payments"."supplier_id", "payments"."creation_date", "payments"."due_date", "payments"."value", nullif("payments"."anticipation", \'none\') as "anticipation_status"'
 
 /**
- * The count (from a count table) and the page (ids by an index-only scan in list order, then only
- * those rows), in one statement.
+ * The count (from a count table) and the page: per anticipation status, the first offset + limit ids of
+ * an index range in list order, merged, then only the page's rows; all in one statement. `branches`
+ * holds each branch's conditions; `$n` numbers its parameters from `first`.
  */
-function list(count: string, where: string, limit: string, offset: string): string {
-  const ids = `select "payments"."id" from "payments"${where} ${ORDER} limit ${limit} offset ${offset}`
+function list(count: string, branches: ((n: () => string) => string)[], first: number): string {
+  let next = first
+  const n = () => `$${next++}`
+  const parts = branches.map(
+    (conditions) =>
+      `((select "payments"."id", "payments"."due_date" from "payments" where ${conditions(n)} order by "payments"."due_date", "payments"."id" limit ${n()}))`,
+  )
+  const ids = `select "matching"."id" from (${parts.join(' union all ')}) as "matching" order by "matching"."due_date", "matching"."id" limit ${n()} offset ${n()}`
   const rows = `${COLUMNS} from (${ids}) as "page" inner join "payments" on "payments"."id" = "page"."id"`
   return `select counted.count, listed.* from (${count}) counted left join lateral ((${rows})) listed on true order by listed.due_date, listed.id`
 }
@@ -30,20 +36,37 @@ function list(count: string, where: string, limit: string, offset: string): stri
 export const SUPPLIER_AVAILABLE: Statement[] = [
   {
     text: list(
-      `select coalesce(sum(payments), 0)::bigint as count from "supplier_payment_counts" where supplier_id = $1 and anticipation = 'none' and due_date > $2`,
-      ' where "supplier_id" = $3 and "anticipation_status" is null and "due_date" > $4',
-      '$5',
-      '$6',
+      `select coalesce(sum(payments), 0)::bigint as count from "supplier_payment_counts" where supplier_id = $1 and anticipation in ('none') and due_date > $2`,
+      [
+        (n) =>
+          `"payments"."anticipation" = ${n()} and "payments"."supplier_id" = ${n()} and "payments"."due_date" > ${n()}`,
+      ],
+      3,
     ),
-    params: ['supplier', 'today', 'supplier', 'today', 'limit', 'offset'],
+    params: ['supplier', 'today', 'none', 'supplier', 'today', 'branch_limit', 'limit', 'offset'],
   },
 ]
 
-/** Every payment, as an operator sees them. */
+/** Every payment, as an operator sees them: the four anticipation statuses merged. */
 export const ALL_PAYMENTS: Statement[] = [
   {
-    text: list('select coalesce(sum(payments), 0)::bigint as count from "payment_counts"', '', '$1', '$2'),
-    params: ['limit', 'offset'],
+    text: list(
+      'select coalesce(sum(payments), 0)::bigint as count from "payment_counts"',
+      ['none', 'PC', 'A', 'D'].map(() => (n: () => string) => `"payments"."anticipation" = ${n()}`),
+      1,
+    ),
+    params: [
+      'none',
+      'branch_limit',
+      'pc',
+      'branch_limit',
+      'a',
+      'branch_limit',
+      'd',
+      'branch_limit',
+      'limit',
+      'offset',
+    ],
   },
 ]
 

@@ -15,6 +15,18 @@ export interface ListScenario extends Scenario {
 }
 
 const PAGE_SIZE = 10
+/** The values of the list SQL's parameters other than supplier and today, for a page. */
+function pageValues(offset: number): Record<string, string | number> {
+  return {
+    none: 'none',
+    pc: 'PC',
+    a: 'A',
+    d: 'D',
+    branch_limit: offset + PAGE_SIZE,
+    limit: PAGE_SIZE,
+    offset,
+  }
+}
 
 function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` }
@@ -48,23 +60,23 @@ export function listScenarios(tokens: Tokens, today: string): ListScenario[] {
       sql: {
         statements: SUPPLIER_AVAILABLE,
         prelude: [`\\set supplier random(${minSupplier}, ${maxSupplier})`],
-        defines: { today, limit: PAGE_SIZE, offset: 0 },
+        defines: { today, ...pageValues(0) },
       },
-      explainValues: { supplier: minSupplier, today, limit: PAGE_SIZE, offset: 0 },
+      explainValues: { supplier: minSupplier, today, ...pageValues(0) },
     },
     {
       name: 'operator GET /api/payments/ (page 1)',
       method: 'GET',
       next: () => operatorCall('/api/payments/'),
-      sql: { statements: ALL_PAYMENTS, prelude: [], defines: { limit: PAGE_SIZE, offset: 0 } },
-      explainValues: { limit: PAGE_SIZE, offset: 0 },
+      sql: { statements: ALL_PAYMENTS, prelude: [], defines: pageValues(0) },
+      explainValues: pageValues(0),
     },
     {
       name: 'operator GET /api/payments/?page=500',
       method: 'GET',
       next: () => operatorCall('/api/payments/?page=500'),
-      sql: { statements: ALL_PAYMENTS, prelude: [], defines: { limit: PAGE_SIZE, offset: 499 * PAGE_SIZE } },
-      explainValues: { limit: PAGE_SIZE, offset: 499 * PAGE_SIZE },
+      sql: { statements: ALL_PAYMENTS, prelude: [], defines: pageValues(499 * PAGE_SIZE) },
+      explainValues: pageValues(499 * PAGE_SIZE),
     },
   ]
 }

@@ -10,8 +10,8 @@ export type SupplierPaymentsTables = {
     creation_date: string
     due_date: string
     value: string
-    /** A copy of its anticipation's status, kept by a trigger on anticipations (migration 0007). */
-    anticipation_status: ColumnType<AnticipationStatus | null, never, never>
+    /** A copy of its anticipation's status ('none' without one), kept by a trigger on anticipations. */
+    anticipation: ColumnType<'none' | AnticipationStatus, never, never>
     created_at: Date
   }
   anticipations: {
@@ -90,59 +90,66 @@ export async function listSuppliers(
 type Filter = { supplierId?: number | undefined; status?: PaymentStatus | undefined; today: string }
 
 /**
- * The SQL meaning of each derived status (see paymentStatus in anticipation-rules.ts), on payments'
- * own columns: each matches an index in list order (migration 0007).
+ * Each derived status (paymentStatus in anticipation-rules.ts) as the anticipation statuses it covers
+ * and the side of today its due dates are on. Both the page and the count read this.
  */
-function paymentsMatching(db: PaymentsDb, filter: Filter) {
-  let query = db.selectFrom('payments')
-  if (filter.supplierId !== undefined) query = query.where('supplier_id', '=', filter.supplierId)
-  const { today } = filter
-  switch (filter.status) {
-    case undefined:
-      return query
-    case 'A':
-      return query.where('anticipation_status', 'is', null).where('due_date', '>', today)
-    case 'U':
-      return query
-        .where((eb) => eb.or([eb('anticipation_status', 'is', null), eb('anticipation_status', '=', 'PC')]))
-        .where('due_date', '<=', today)
-    case 'PC':
-      return query.where('anticipation_status', '=', 'PC').where('due_date', '>', today)
-    case 'AN':
-      return query.where('anticipation_status', '=', 'A')
-    case 'D':
-      return query.where('anticipation_status', '=', 'D')
-  }
+const STATUS_MEANING: Record<
+  PaymentStatus | 'any',
+  { anticipations: ('none' | AnticipationStatus)[]; due?: '>' | '<=' }
+> = {
+  any: { anticipations: ['none', 'PC', 'A', 'D'] },
+  A: { anticipations: ['none'], due: '>' },
+  U: { anticipations: ['none', 'PC'], due: '<=' },
+  PC: { anticipations: ['PC'], due: '>' },
+  AN: { anticipations: ['A'] },
+  D: { anticipations: ['D'] },
+}
+
+/**
+ * The ids of one page in list order (due_date, id). One branch per anticipation status, each the first
+ * `offset + limit` entries of an index-only range of (supplier_id,) anticipation, due_date, id;
+ * PostgreSQL merges the branches in order (Merge Append), so an offset skips index entries, not rows.
+ * (Each branch needs its own ORDER BY and LIMIT: a branch without them is planned as part of the whole,
+ * and then its index is not seen to be in due_date order.)
+ */
+function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: number }) {
+  const { anticipations, due } = STATUS_MEANING[filter.status ?? 'any']
+  const branches = anticipations.map((status) => {
+    let branch = db
+      .selectFrom('payments')
+      .select(['payments.id', 'payments.due_date'])
+      .where('payments.anticipation', '=', status)
+    if (filter.supplierId !== undefined) branch = branch.where('payments.supplier_id', '=', filter.supplierId)
+    if (due) branch = branch.where('payments.due_date', due, filter.today)
+    return sql`(${branch
+      .orderBy('payments.due_date')
+      .orderBy('payments.id')
+      .limit(page.offset + page.limit)})`
+  })
+  const matching = sql<{ id: number; due_date: string }>`(${sql.join(branches, sql` union all `)})`
+  return db
+    .selectFrom(matching.as('matching'))
+    .select('matching.id')
+    .orderBy('matching.due_date')
+    .orderBy('matching.id')
+    .limit(page.limit)
+    .offset(page.offset)
 }
 
 /**
  * How many payments match, from the count tables a trigger on payments maintains (payment_counts, and
- * supplier_payment_counts per supplier; 'none' stands for no anticipation): a sum over at most
+ * supplier_payment_counts per supplier): a sum over at most
  * one row per status and due date, whatever the number of payments.
  */
 function countPayments(filter: Filter): RawBuilder<{ count: number }> {
-  const { today } = filter
+  const { anticipations, due } = STATUS_MEANING[filter.status ?? 'any']
   const conditions: RawBuilder<unknown>[] = []
   if (filter.supplierId !== undefined) conditions.push(sql`supplier_id = ${filter.supplierId}`)
-  switch (filter.status) {
-    case undefined:
-      break
-    case 'A':
-      conditions.push(sql`anticipation = 'none'`, sql`due_date > ${today}`)
-      break
-    case 'U':
-      conditions.push(sql`anticipation in ('none', 'PC')`, sql`due_date <= ${today}`)
-      break
-    case 'PC':
-      conditions.push(sql`anticipation = 'PC'`, sql`due_date > ${today}`)
-      break
-    case 'AN':
-      conditions.push(sql`anticipation = 'A'`)
-      break
-    case 'D':
-      conditions.push(sql`anticipation = 'D'`)
-      break
+  if (filter.status !== undefined) {
+    const names = anticipations.map((status) => sql.lit(status))
+    conditions.push(sql`anticipation in (${sql.join(names)})`)
   }
+  if (due) conditions.push(sql`due_date ${sql.raw(due)} ${filter.today}`)
   const table = filter.supplierId === undefined ? 'payment_counts' : 'supplier_payment_counts'
   const where = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
   return sql<{
@@ -156,7 +163,9 @@ const PAYMENT_COLUMNS = [
   'payments.creation_date',
   'payments.due_date',
   'payments.value',
-  'payments.anticipation_status',
+  sql<AnticipationStatus | null>`nullif(${sql.ref('payments.anticipation')}, 'none')`.as(
+    'anticipation_status',
+  ),
 ] as const
 
 type ListedRow = { count: number } & { [K in keyof PaymentRow]: PaymentRow[K] | null }
@@ -167,16 +176,9 @@ export async function listPayments(
   filter: Filter,
   page: { limit: number; offset: number },
 ): Promise<{ count: number; rows: PaymentRow[] }> {
-  // The page's ids come from an index-only scan (offsets skip index entries, not rows); only the
-  // page's own rows are read.
-  const ids = paymentsMatching(db, filter)
-    .select('payments.id')
-    .orderBy('payments.due_date')
-    .orderBy('payments.id')
-    .limit(page.limit)
-    .offset(page.offset)
+  // Only the page's own rows are read.
   const rows = db
-    .selectFrom(ids.as('page'))
+    .selectFrom(pageIds(db, filter, page).as('page'))
     .innerJoin('payments', 'payments.id', 'page.id')
     .select(PAYMENT_COLUMNS)
   // The count's one row, joined to the page's rows: a row with only the count when the page is empty.
