@@ -8,6 +8,7 @@ import { bookingRoutes } from './bookings.routes.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
 import { createCatalogCache } from './catalog-cache.ts'
 import { hotelRoutes } from './hotels.routes.ts'
+import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
 
 export interface BookingsModule {
@@ -38,6 +39,7 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
   const routes = [
     hotelRoutes(hotels, deps.guards, config.publicUrl),
     bookingRoutes(bookings, deps.guards, platform.idempotency, config.publicUrl),
+    imageRoutes(hotels, deps.guards, config.uploadMaxBytes),
   ]
   return {
     routes: async (app) => {
