@@ -462,3 +462,13 @@ export async function roomImageIds(
   for (const row of rows) found.set(row.owner, [...(found.get(row.owner) ?? []), row.image_id])
   return found
 }
+
+export async function hotelExists(db: BookingsDb, name: string, location: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('hotels')
+    .select('id')
+    .where('name', '=', name)
+    .where('location', '=', location)
+    .executeTakeFirst()
+  return row !== undefined
+}

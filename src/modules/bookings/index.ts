@@ -5,6 +5,7 @@ import { defineJob, type JobDefinition } from '../../platform/jobs/jobs.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { BookingsTables } from './bookings.repository.ts'
 import { bookingRoutes } from './bookings.routes.ts'
+import { seedHotels } from './bookings.seed.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
 import { createCatalogCache } from './catalog-cache.ts'
 import { hotelRoutes } from './hotels.routes.ts'
@@ -14,7 +15,10 @@ import { createHotelsService } from './hotels.service.ts'
 export interface BookingsModule {
   routes: (app: App) => Promise<void>
   jobs: JobDefinition[]
-  api: Record<string, never>
+  api: {
+    /** Demo hotels in a few cities with rooms and pictures (`npm run seed`); returns how many were added. */
+    seedDemo(): Promise<number>
+  }
 }
 
 export interface BookingsDependencies {
@@ -46,6 +50,6 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
       for (const register of routes) await register(app)
     },
     jobs: [remind],
-    api: {},
+    api: { seedDemo: () => seedHotels(db, hotels) },
   }
 }
