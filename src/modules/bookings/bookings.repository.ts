@@ -135,37 +135,49 @@ export interface HotelSearch {
   stay: Stay | undefined
 }
 
+/**
+ * The SQL of a hotel search: hotels matching the location (and, with a stay, having a room left on
+ * every night of it, with their total rooms left), ordered by name then id, one page, each row with
+ * the total of the whole filtered list (`count(*) over ()`, computed in the same pass).
+ */
+export function searchHotelsQuery(search: HotelSearch, page: { limit: number; offset: number }) {
+  const location =
+    search.location === undefined ? sql`true` : sql`h.location ilike ${likePattern(search.location)}`
+  const { stay } = search
+  if (!stay) {
+    return sql<HotelRow & { rooms_left: null; total: number }>`
+      select h.*, null as rooms_left, count(*) over ()::int as total
+      from hotels h
+      where ${location}
+      order by h.name, h.id
+      limit ${page.limit} offset ${page.offset}`
+  }
+  // per_room is materialized so that each room's availability is computed once: otherwise the
+  // planner copies the outer `rooms_left > 0` into the grouping and evaluates the sub-select twice.
+  return sql<HotelRow & { rooms_left: number; total: number }>`
+    with per_room as materialized (
+      select rooms.hotel_id, greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0) as rooms_left
+      from rooms
+      join hotels h on h.id = rooms.hotel_id
+      where ${location}
+    ), available as (
+      select hotel_id, sum(rooms_left)::int as rooms_left from per_room group by hotel_id
+    )
+    select h.*, a.rooms_left, count(*) over ()::int as total
+    from available a
+    join hotels h on h.id = a.hotel_id
+    where a.rooms_left > 0
+    order by h.name, h.id
+    limit ${page.limit} offset ${page.offset}`
+}
+
 /** Hotels matching the search, ordered by name then id, with the total across pages. */
 export async function searchHotels(
   db: BookingsDb,
   search: HotelSearch,
   page: { limit: number; offset: number },
 ): Promise<{ count: number; rows: (HotelRow & { rooms_left: number | null })[] }> {
-  const location =
-    search.location === undefined ? sql`true` : sql`h.location ilike ${likePattern(search.location)}`
-  const { stay } = search
-  // count(*) over () is the total of the whole filtered list, computed in the same pass as the page.
-  const result = stay
-    ? await sql<HotelRow & { rooms_left: number; total: number }>`
-        with available as (
-          select rooms.hotel_id, sum(greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0))::int as rooms_left
-          from rooms
-          join hotels h on h.id = rooms.hotel_id
-          where ${location}
-          group by rooms.hotel_id
-        )
-        select h.*, a.rooms_left, count(*) over ()::int as total
-        from hotels h
-        join available a on a.hotel_id = h.id
-        where a.rooms_left > 0
-        order by h.name, h.id
-        limit ${page.limit} offset ${page.offset}`.execute(db)
-    : await sql<HotelRow & { rooms_left: null; total: number }>`
-        select h.*, null as rooms_left, count(*) over ()::int as total
-        from hotels h
-        where ${location}
-        order by h.name, h.id
-        limit ${page.limit} offset ${page.offset}`.execute(db)
+  const result = await searchHotelsQuery(search, page).execute(db)
   const rows = result.rows.map(({ total: _total, ...row }) => row)
   return { count: result.rows[0]?.total ?? 0, rows }
 }
@@ -251,21 +263,30 @@ export async function deleteRoom(db: BookingsDb, id: number): Promise<boolean> {
   return result.numDeletedRows > 0n
 }
 
+/** The SQL of a hotel's room types by id, each with its rooms left for `stay`. */
+export function roomsQuery(db: BookingsDb, hotelId: number, stay: Stay) {
+  return db
+    .selectFrom('rooms')
+    .selectAll('rooms')
+    .select(sql<number>`greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0)::int`.as('rooms_left'))
+    .where('rooms.hotel_id', '=', hotelId)
+    .orderBy('rooms.id')
+}
+
 /** A hotel's room types by id, each with its rooms left for `stay` when one is given. */
 export async function listRooms(
   db: BookingsDb,
   hotelId: number,
   stay: Stay | undefined,
 ): Promise<(RoomRow & { rooms_left: number | null })[]> {
-  const query = db
+  if (stay) return roomsQuery(db, hotelId, stay).execute()
+  const rows = await db
     .selectFrom('rooms')
-    .selectAll('rooms')
-    .where('rooms.hotel_id', '=', hotelId)
-    .orderBy('rooms.id')
-  if (!stay) return (await query.execute()).map((room) => ({ ...room, rooms_left: null }))
-  return query
-    .select(sql<number>`greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0)::int`.as('rooms_left'))
+    .selectAll()
+    .where('hotel_id', '=', hotelId)
+    .orderBy('id')
     .execute()
+  return rows.map((room) => ({ ...room, rooms_left: null }))
 }
 
 // --- bookings -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import { defineJob, type JobDefinition } from '../../platform/jobs/jobs.ts'
 import type { Platform } from '../../platform/platform.ts'
-import type { BookingsTables } from './bookings.repository.ts'
+import { roomsQuery, searchHotelsQuery, type BookingsTables } from './bookings.repository.ts'
 import { bookingRoutes } from './bookings.routes.ts'
 import { seedHotels } from './bookings.seed.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
@@ -11,6 +11,14 @@ import { createCatalogCache } from './catalog-cache.ts'
 import { hotelRoutes } from './hotels.routes.ts'
 import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
+
+export type { BookingsTables }
+
+/**
+ * The availability queries exactly as the API runs them, for the benchmark's EXPLAIN: compile them
+ * with a Kysely instance of the database (`.compile(db)`).
+ */
+export const availabilitySql = { searchHotelsQuery, roomsQuery }
 
 export interface BookingsModule {
   routes: (app: App) => Promise<void>
