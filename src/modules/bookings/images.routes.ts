@@ -6,7 +6,7 @@ import { Image } from './bookings.schemas.ts'
 import type { HotelsService } from './hotels.service.ts'
 
 const UPLOAD_RULES =
-  'multipart/form-data with the image in the field `image`: JPEG, PNG or WebP (checked by its bytes), up to UPLOAD_MAX_BYTES (413 beyond) and IMAGE_MAX_PIXELS. Answers 202 with the stored image; its WebP variants 1000, 500 and 200 pixels wide are made in the background and then appear on the hotel and its room lists.'
+  'multipart/form-data with the image in the field `image`: JPEG, PNG or WebP (checked by its bytes), up to UPLOAD_MAX_BYTES (413 beyond) and IMAGE_MAX_PIXELS. Answers 202 with the stored image; its WebP variants 1000, 500 and 200 pixels wide are made in the background, then shown on the hotel at once and in cached searches and room lists within BOOKING_CACHE_TTL.'
 /** Room for the multipart framing around a file of the largest accepted size. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
