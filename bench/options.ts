@@ -22,7 +22,7 @@ export interface BenchOptions {
   only: ReadonlySet<ScenarioKind>
 }
 
-const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login']
+const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login', 'bookings']
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -37,7 +37,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --pool-size N           DATABASE_POOL_SIZE of the server (default 10, Bureau's default)
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
-  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (default all)
+  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (supplier
+                          payments) and bookings (hotel search, room lists, booking; own data set) (default all)
 
 Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
 `

@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: supplier payments under load on the local PostgreSQL. See bench/README.md.
+ * `npm run bench`: supplier payments and hotel bookings under load on the local PostgreSQL. See bench/README.md.
  * Creates its own database and server, and removes both at the end, also on failure or Ctrl-C.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { bookingsTable, measureBookings } from './bookings.ts'
 import { describeMachine, uptime } from './machine.ts'
 import { measurePhase, type Phase } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
@@ -41,23 +42,34 @@ async function main(options: BenchOptions): Promise<void> {
   const defer = (step: () => Promise<void>) => {
     undo.push(step)
   }
+  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings'))
   const small =
-    options.scaleCheck && options.only.has('list')
+    options.scaleCheck && paymentKinds.has('list')
       ? await measurePhase(options, options.scaleCheckPayments, new Set(['list']), say, defer)
       : undefined
-  const large = await measurePhase(options, options.payments, options.only, say, defer)
+  const large =
+    paymentKinds.size > 0
+      ? await measurePhase(options, options.payments, paymentKinds, say, defer)
+      : undefined
+  const bookings = options.only.has('bookings') ? await measureBookings(options, say, defer) : undefined
   const uptimeAtEnd = uptime()
-  const checks = checkTargets(large, small)
+  const checks = large ? checkTargets(large, small) : []
 
-  say(
-    `\nResults at ${large.payments.toLocaleString('en')} payments, ${options.connections} connections, ${options.duration} s each:\n`,
-  )
-  say(resultsTable(large))
-  if (small)
+  if (large) {
     say(
-      `\nThe list scenarios at ${small.payments.toLocaleString('en')} and ${large.payments.toLocaleString('en')} payments:\n\n${scaleTable(small, large)}`,
+      `\nResults at ${large.payments.toLocaleString('en')} payments, ${options.connections} connections, ${options.duration} s each:\n`,
     )
-  say(`\nTargets (issue 7):\n\n${targetsTable(checks)}`)
+    say(resultsTable(large))
+    if (small)
+      say(
+        `\nThe list scenarios at ${small.payments.toLocaleString('en')} and ${large.payments.toLocaleString('en')} payments:\n\n${scaleTable(small, large)}`,
+      )
+    say(`\nTargets (issue 7):\n\n${targetsTable(checks)}`)
+  }
+  if (bookings) {
+    say(`\nHotel bookings, ${options.connections} connections, ${options.duration} s each:\n`)
+    say(bookingsTable(bookings))
+  }
   say(`\n${uptimeAtEnd}`)
 
   const file = writeResults({
@@ -66,6 +78,7 @@ async function main(options: BenchOptions): Promise<void> {
     machine: { ...machine, postgres, uptimeAtStart, uptimeAtEnd },
     phases: [small, large].filter((phase): phase is Phase => phase !== undefined),
     targets: checks,
+    ...(bookings ? { bookings } : {}),
   })
   say(`\nWritten to ${file}`)
 }

@@ -1,4 +1,5 @@
 import { createAuthModule } from './modules/auth/index.ts'
+import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
 import {
   createSupplierPaymentsModule,
@@ -22,6 +23,10 @@ const TAGS = [
     description:
       'Suppliers, payments owed to them, early payment at a discount (anticipations), the request log.',
   },
+  {
+    name: 'bookings',
+    description: 'Hotels, their room types and availability by dates; guests’ bookings.',
+  },
 ]
 
 /** Every module, in one visible list. */
@@ -41,7 +46,14 @@ export function createModules(platform: Platform) {
     companies: companies.api,
   })
   later.supplierPayments = supplierPayments
-  return { auth, companies, supplierPayments, all: [auth, companies, supplierPayments] }
+  const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
+  return {
+    auth,
+    companies,
+    supplierPayments,
+    bookings,
+    all: [auth, companies, supplierPayments, bookings],
+  }
 }
 
 export type Modules = ReturnType<typeof createModules>
@@ -69,6 +81,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   await modules.auth.routes(app)
   await modules.companies.routes(app)
   await modules.supplierPayments.routes(app)
+  await modules.bookings.routes(app)
 
   await app.ready()
   return app

@@ -59,6 +59,12 @@ export interface Config {
   paymentCurrency: string
   /** Monthly discount rate of anticipations, as a decimal string ("0.03" = 3 % a month). */
   anticipationMonthlyRate: string
+  bookings: {
+    /** When guests whose stay starts the next day are emailed (cron, business time zone). */
+    reminderCron: string
+    /** How long hotel searches and room lists are cached. */
+    cacheTtlSeconds: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -149,6 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
     passwordResetTtlSeconds: read.duration('PASSWORD_RESET_TTL', 3600),
     paymentCurrency: read.currency('PAYMENT_CURRENCY', 'BRL'),
     anticipationMonthlyRate: read.rate('ANTICIPATION_MONTHLY_RATE', '0.03'),
+    bookings: {
+      reminderCron: read.cron('BOOKING_REMINDER_CRON', '0 9 * * *'),
+      cacheTtlSeconds: read.duration('BOOKING_CACHE_TTL', 30, 3600),
+    },
   }
   if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
   if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')
@@ -282,6 +292,18 @@ class Reader {
       return fallback
     }
     return Number(value)
+  }
+
+  /** A five-field cron schedule (minute hour day-of-month month day-of-week). */
+  cron(name: string, fallback: string): string {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    const fields = value.split(/\s+/)
+    if (fields.length !== 5 || !fields.every((field) => /^[\d*,/-]+$/.test(field))) {
+      this.problems.push(`${name} must be a five-field cron schedule such as "0 9 * * *" (got "${value}").`)
+      return fallback
+    }
+    return fields.join(' ')
   }
 
   optionalUrl(name: string, protocols: string[]): string | undefined {

@@ -68,7 +68,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   if (platform.config.nodeEnv === 'production') {
     throw new Error('Refusing to seed demo accounts with NODE_ENV=production.')
   }
-  const { auth, companies, supplierPayments } = await startModules(platform)
+  const { auth, companies, supplierPayments, bookings } = await startModules(platform)
   const lines: string[] = []
   for (const account of DEMO_ACCOUNTS) {
     let status = 'created'
@@ -115,7 +115,10 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   process.stdout.write(
     `Demo suppliers: ${suppliers} added (user01, user02), with payments and anticipations.\n`,
   )
-  // The emails those requests and decisions enqueued go out now (to the outbox by default).
+  const hotels = await bookings.api.seedDemo()
+  process.stdout.write(`Demo hotels: ${hotels} added, in Rio de Janeiro, Paraty, São Paulo and Lisbon.\n`)
+  // The emails those requests and decisions enqueued go out now (to the outbox by default), and the
+  // demo pictures are resized.
   await platform.jobs.drain()
 }
 

@@ -77,6 +77,8 @@ describe('the API documentation', () => {
   let admin: SignedInUser
   /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
   let existing: { user: number; company: number; account: number; anticipation: number }
+  /** A hotel with a room type, for the bookings routes. */
+  let hotel: { id: number; room: number }
 
   /** Makes the admin a supplier of `company` and asks for an anticipation of a new payment. */
   async function anticipationOf(company: number): Promise<number> {
@@ -92,6 +94,8 @@ describe('the API documentation', () => {
 
   /** The path with ids of existing objects (a missing one is answered 404 before the body is read). */
   function existingUrlFor(path: string): string {
+    if (path.startsWith('/api/hotels/')) return path.replace('{id}', String(hotel.id))
+    if (path.startsWith('/api/rooms/')) return path.replace('{id}', String(hotel.room))
     const id = path.startsWith('/api/users/')
       ? existing.user
       : path.startsWith('/api/anticipations/')
@@ -132,6 +136,16 @@ describe('the API documentation', () => {
       company: created.id,
       account: created.bank_accounts[0]?.id ?? 0,
       anticipation,
+    }
+    const post = async (url: string, payload: object) => {
+      const response = await t.app.inject({ method: 'POST', url, headers: admin.headers, payload })
+      assert.equal(response.statusCode, 201, response.body)
+      return response.json<{ id: number }>().id
+    }
+    const hotelId = await post('/api/hotels', { name: 'Probe Hotel', location: 'Probe' })
+    hotel = {
+      id: hotelId,
+      room: await post(`/api/hotels/${hotelId}/rooms`, { name: 'Probe', price: '1.00', quantity: 1 }),
     }
   })
   after(() => t.close())

@@ -1,0 +1,63 @@
+import { Type } from 'typebox'
+import type { Guards } from '../../platform/http/guards.ts'
+import type { App } from '../../platform/http/server.ts'
+import { defineJob, type JobDefinition } from '../../platform/jobs/jobs.ts'
+import type { Platform } from '../../platform/platform.ts'
+import { roomsQuery, searchHotelsQuery, type BookingsTables } from './bookings.repository.ts'
+import { bookingRoutes } from './bookings.routes.ts'
+import { seedHotels } from './bookings.seed.ts'
+import { createBookingsService, type Contacts } from './bookings.service.ts'
+import { createCatalogCache } from './catalog-cache.ts'
+import { hotelRoutes } from './hotels.routes.ts'
+import { imageRoutes } from './images.routes.ts'
+import { createHotelsService } from './hotels.service.ts'
+
+export type { BookingsTables }
+
+/**
+ * The availability queries exactly as the API runs them, for the benchmark's EXPLAIN: compile them
+ * with a Kysely instance of the database (`.compile(db)`).
+ */
+export const availabilitySql = { searchHotelsQuery, roomsQuery }
+
+export interface BookingsModule {
+  routes: (app: App) => Promise<void>
+  jobs: JobDefinition[]
+  api: {
+    /** Demo hotels in a few cities with rooms and pictures (`npm run seed`); returns how many were added. */
+    seedDemo(): Promise<number>
+  }
+}
+
+export interface BookingsDependencies {
+  guards: Guards
+  contacts: Contacts
+}
+
+export function createBookingsModule(platform: Platform, deps: BookingsDependencies): BookingsModule {
+  const { config } = platform
+  const db = platform.db.$extendTables<BookingsTables>()
+  const cache = createCatalogCache(platform.cache, platform.logger, config.bookings.cacheTtlSeconds)
+  const hotels = createHotelsService(db, platform.clock, platform.images, cache)
+  const bookings = createBookingsService(db, platform.clock, platform.emails, deps.contacts, cache)
+  const remind = defineJob({
+    name: 'bookings.remind-guests',
+    payload: Type.Object({}),
+    cron: config.bookings.reminderCron,
+    handle: async (_payload, { logger }) => {
+      await bookings.remindTomorrowsGuests(logger)
+    },
+  })
+  const routes = [
+    hotelRoutes(hotels, deps.guards, config.publicUrl),
+    bookingRoutes(bookings, deps.guards, platform.idempotency, config.publicUrl),
+    imageRoutes(hotels, deps.guards, config.uploadMaxBytes),
+  ]
+  return {
+    routes: async (app) => {
+      for (const register of routes) await register(app)
+    },
+    jobs: [remind],
+    api: { seedDemo: () => seedHotels(db, hotels) },
+  }
+}
