@@ -1,5 +1,6 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
+import { createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
   type SupplierPaymentsModule,
@@ -22,6 +23,11 @@ const TAGS = [
     description:
       'Suppliers, payments owed to them, early payment at a discount (anticipations), the request log.',
   },
+  {
+    name: 'payouts',
+    description:
+      'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
+  },
 ]
 
 /** Every module, in one visible list. */
@@ -41,7 +47,14 @@ export function createModules(platform: Platform) {
     companies: companies.api,
   })
   later.supplierPayments = supplierPayments
-  return { auth, companies, supplierPayments, all: [auth, companies, supplierPayments] }
+  const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
+  return {
+    auth,
+    companies,
+    supplierPayments,
+    payouts,
+    all: [auth, companies, supplierPayments, payouts],
+  }
 }
 
 export type Modules = ReturnType<typeof createModules>
@@ -69,6 +82,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   await modules.auth.routes(app)
   await modules.companies.routes(app)
   await modules.supplierPayments.routes(app)
+  await modules.payouts.routes(app)
 
   await app.ready()
   return app

@@ -76,7 +76,7 @@ describe('the API documentation', () => {
   let operations: DocumentedOperation[]
   let admin: SignedInUser
   /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
-  let existing: { user: number; company: number; account: number; anticipation: number }
+  let existing: { user: number; company: number; account: number; anticipation: number; payout: number }
 
   /** Makes the admin a supplier of `company` and asks for an anticipation of a new payment. */
   async function anticipationOf(company: number): Promise<number> {
@@ -92,11 +92,12 @@ describe('the API documentation', () => {
 
   /** The path with ids of existing objects (a missing one is answered 404 before the body is read). */
   function existingUrlFor(path: string): string {
-    const id = path.startsWith('/api/users/')
-      ? existing.user
-      : path.startsWith('/api/anticipations/')
-        ? existing.anticipation
-        : existing.company
+    const byPrefix: [string, number][] = [
+      ['/api/users/', existing.user],
+      ['/api/anticipations/', existing.anticipation],
+      ['/api/payouts/', existing.payout],
+    ]
+    const id = byPrefix.find(([prefix]) => path.startsWith(prefix))?.[1] ?? existing.company
     return path.replace('{id}', String(id)).replace('{account_id}', String(existing.account))
   }
 
@@ -132,6 +133,15 @@ describe('the API documentation', () => {
       company: created.id,
       account: created.bank_accounts[0]?.id ?? 0,
       anticipation,
+      payout: (
+        await t.platform.payouts.create(t.platform.db, {
+          purpose: 'early_payment',
+          subjectId: anticipation,
+          amount: '10.00',
+          currency: 'EUR',
+          recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
+        })
+      ).id,
     }
   })
   after(() => t.close())
