@@ -1,5 +1,6 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
+import { createComplaintsModule } from './modules/complaints/index.ts'
 import { createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
@@ -22,6 +23,10 @@ const TAGS = [
     name: 'supplier-payments',
     description:
       'Suppliers, payments owed to them, early payment at a discount (anticipations), the request log.',
+  },
+  {
+    name: 'complaints',
+    description: 'Complaints with a photo and the refund asked for; approvers approve or reject them.',
   },
   {
     name: 'payouts',
@@ -48,12 +53,14 @@ export function createModules(platform: Platform) {
   })
   later.supplierPayments = supplierPayments
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
+  const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
   return {
     auth,
     companies,
     supplierPayments,
     payouts,
-    all: [auth, companies, supplierPayments, payouts],
+    complaints,
+    all: [auth, companies, supplierPayments, payouts, complaints],
   }
 }
 
@@ -83,6 +90,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   await modules.companies.routes(app)
   await modules.supplierPayments.routes(app)
   await modules.payouts.routes(app)
+  await modules.complaints.routes(app)
 
   await app.ready()
   return app

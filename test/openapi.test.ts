@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
+import { fileComplaint, REFUND_IBAN } from './helpers/complaints.ts'
 
 interface Operation {
   summary?: string
@@ -76,7 +77,14 @@ describe('the API documentation', () => {
   let operations: DocumentedOperation[]
   let admin: SignedInUser
   /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
-  let existing: { user: number; company: number; account: number; anticipation: number; payout: number }
+  let existing: {
+    user: number
+    company: number
+    account: number
+    anticipation: number
+    payout: number
+    complaint: number
+  }
 
   /** Makes the admin a supplier of `company` and asks for an anticipation of a new payment. */
   async function anticipationOf(company: number): Promise<number> {
@@ -96,6 +104,7 @@ describe('the API documentation', () => {
       ['/api/users/', existing.user],
       ['/api/anticipations/', existing.anticipation],
       ['/api/payouts/', existing.payout],
+      ['/api/complaints/', existing.complaint],
     ]
     const id = byPrefix.find(([prefix]) => path.startsWith(prefix))?.[1] ?? existing.company
     return path.replace('{id}', String(id)).replace('{account_id}', String(existing.account))
@@ -142,6 +151,7 @@ describe('the API documentation', () => {
           recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
         })
       ).id,
+      complaint: (await fileComplaint(t, await signIn(t, [], { iban: REFUND_IBAN }))).id,
     }
   })
   after(() => t.close())
