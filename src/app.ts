@@ -1,7 +1,7 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
 import { createComplaintsModule } from './modules/complaints/index.ts'
-import { createPayoutsModule } from './modules/payouts/index.ts'
+import { createEarlyPayments, createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
   type SupplierPaymentsModule,
@@ -50,6 +50,7 @@ export function createModules(platform: Platform) {
     guards: auth.api.guards,
     contacts: auth.api,
     companies: companies.api,
+    earlyPayments: createEarlyPayments(platform.payouts, companies.api),
   })
   later.supplierPayments = supplierPayments
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })

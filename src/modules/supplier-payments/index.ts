@@ -11,6 +11,9 @@ import { createSuppliersService, type CompanyNames, type SuppliersService } from
 import { supplierRoutes } from './suppliers.routes.ts'
 import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.seed.ts'
 import type { Actor } from '../../platform/http/actor.ts'
+import type { EarlyPayments } from './early-payments.ts'
+
+export type { EarlyPaymentDestination, EarlyPayments } from './early-payments.ts'
 
 export interface SupplierPaymentsModule {
   routes: (app: App) => Promise<void>
@@ -29,6 +32,8 @@ export interface SupplierPaymentsDependencies {
   guards: Guards
   contacts: Contacts
   companies: CompanyNames
+  /** Pays approved anticipations (the payouts service); without it, approvals pay nothing. */
+  earlyPayments?: EarlyPayments
 }
 
 export function createSupplierPaymentsModule(
@@ -41,6 +46,7 @@ export function createSupplierPaymentsModule(
   const payments = createSupplierPaymentsService(db, platform.clock, platform.emails, deps.contacts, {
     currency: config.paymentCurrency,
     monthlyRate: config.anticipationMonthlyRate,
+    earlyPayments: deps.earlyPayments,
   })
   const party = createPartyGuard(suppliers)
   const routes = [

@@ -18,6 +18,7 @@ import {
 import * as repository from './supplier-payments.repository.ts'
 import type { AnticipationRow, PaymentRow, PaymentsDb } from './supplier-payments.repository.ts'
 import { anticipationEmail } from './supplier-payments.emails.ts'
+import type { EarlyPayments } from './early-payments.ts'
 import type {
   Anticipation,
   LogEntry,
@@ -39,6 +40,8 @@ export interface Party {
 export interface PaymentsSettings {
   currency: string
   monthlyRate: string
+  /** Pays approved anticipations; absent, an approval pays nothing by itself. */
+  earlyPayments?: EarlyPayments | undefined
 }
 
 export interface Contacts {
@@ -57,6 +60,7 @@ export function createSupplierPaymentsService(
   contacts: Contacts,
   settings: PaymentsSettings,
 ) {
+  const { earlyPayments } = settings
   /** Payments a party may see: operators all, suppliers their own; others are 404 (not revealed). */
   function visible(party: Party, supplierId: number): boolean {
     return party.isOperator || party.supplierId === supplierId
@@ -190,6 +194,11 @@ export function createSupplierPaymentsService(
     const anticipation = await repository.findAnticipation(db, id)
     if (!anticipation) throw notFound('Anticipation')
     const contact = await supplierContact(anticipation.supplier_id)
+    const supplier = status === 'A' ? await repository.findSupplier(db, anticipation.supplier_id) : undefined
+    const destination =
+      supplier && earlyPayments
+        ? await earlyPayments.destination(supplier.company_id, settings.currency)
+        : undefined
     return transaction(db, async (tx) => {
       const decided = await repository.decideAnticipation(tx, { id, status, today, now })
       const current = (await repository.findAnticipation(tx, id)) ?? anticipation
@@ -206,6 +215,15 @@ export function createSupplierPaymentsService(
         )
       }
       await repository.insertLog(tx, { anticipationId: id, userId: party.actor.userId, action: status, now })
+      if (destination && earlyPayments) {
+        const payout = {
+          anticipationId: id,
+          amount: formatMoney(decided.new_value),
+          currency: settings.currency,
+          destination,
+        }
+        await earlyPayments.record(tx, payout)
+      }
       await notifySupplier(tx, contact, status, current, decided)
       return toAnticipation(decided)
     })

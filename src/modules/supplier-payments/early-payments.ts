@@ -1,0 +1,23 @@
+import type { QueryRunner } from '../../platform/database/transaction.ts'
+import type { PayoutRecipient } from '../../platform/payouts/index.ts'
+
+/** Where an approved anticipation is paid: the company's default account, or why there is none. */
+export type EarlyPaymentDestination = { recipient: PayoutRecipient } | { unavailable: string }
+
+/**
+ * Pays approved anticipations early (the payouts service provides it). The destination is looked up
+ * before the decision's transaction; the payout is recorded inside it, so an approval and its payout
+ * commit together.
+ */
+export interface EarlyPayments {
+  destination(companyId: number, currency: string): Promise<EarlyPaymentDestination>
+  record(
+    executor: QueryRunner,
+    payout: {
+      anticipationId: number
+      amount: string
+      currency: string
+      destination: EarlyPaymentDestination
+    },
+  ): Promise<void>
+}
