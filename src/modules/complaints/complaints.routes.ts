@@ -165,7 +165,14 @@ export function complaintRoutes(
       '/api/complaints/:id/reject',
       {
         preHandler: approver,
-        preValidation: existsBeforeValidation(complaints.assertExists),
+        preValidation: [
+          existsBeforeValidation(complaints.assertExists),
+          // The reason is optional, and so is the body that carries it.
+          async (request) => {
+            // Typed as the schema's object, but undefined when the request had no body.
+            if ((request.body as unknown) === undefined) request.body = {}
+          },
+        ],
         schema: {
           tags: ['complaints'],
           summary: 'Reject a pending complaint: its refund is cancelled',
