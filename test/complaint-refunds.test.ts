@@ -278,6 +278,47 @@ describe('a complaint refunded through Wise', () => {
     assertProblem(response, 409, 'complaint_refund_funded')
   })
 
+  it('prepares and funds an early payment, created approved, with its one fund-payout job', async () => {
+    const row = await t.platform.payouts.create(t.platform.db, {
+      purpose: 'early_payment',
+      subjectId: 700001,
+      amount: '984.00',
+      currency: 'EUR',
+      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+      approved: true,
+    })
+    await t.platform.jobs.drain()
+    const payout = await t.app.inject({
+      method: 'GET',
+      url: `/api/payouts/${row.id}`,
+      headers: operator.headers,
+    })
+    assert.equal(payout.json<ShownPayout>().status, 'funded')
+    assert.deepEqual(
+      (await transfersOf(payout.json<ShownPayout>())).map((transfer) => transfer.fundings),
+      [1],
+    )
+  })
+
+  it('fails a Wise payout to a domestic account, saying Wise pays IBANs only', async () => {
+    const row = await t.platform.payouts.create(t.platform.db, {
+      purpose: 'early_payment',
+      subjectId: 700002,
+      amount: '10.00',
+      currency: 'BRL',
+      recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
+      approved: true,
+    })
+    await t.platform.jobs.drain()
+    const payout = await t.app.inject({
+      method: 'GET',
+      url: `/api/payouts/${row.id}`,
+      headers: operator.headers,
+    })
+    assert.equal(payout.json<ShownPayout>().status, 'failed')
+    assert.match(payout.json<ShownPayout>().failure_reason ?? '', /IBAN accounts only/)
+  })
+
   it('never sends the token anywhere but the Authorization header', () => {
     assert.ok(wise.requests.length > 0)
     for (const request of wise.requests) {

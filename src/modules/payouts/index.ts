@@ -58,6 +58,8 @@ export function createEarlyPayments(payouts: Payouts, accounts: DefaultAccounts)
         amount,
         currency,
         recipient: 'recipient' in destination ? destination.recipient : undefined,
+        // Created by the anticipation's approval: it is approved already.
+        approved: true,
         ...('unavailable' in destination ? { unavailable: destination.unavailable } : {}),
       })
     },

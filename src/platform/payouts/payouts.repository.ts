@@ -63,6 +63,8 @@ export async function insertPayout(
     provider: 'manual' | 'wise'
     idempotencyKey: string
     failureReason: string | null
+    /** Approved from the start (an early payment is created by its approval). */
+    approved: boolean
     now: Date
   },
 ): Promise<PayoutRow> {
@@ -81,8 +83,9 @@ export async function insertPayout(
       account_number: recipient && 'account_number' in recipient ? recipient.account_number : null,
       provider: payout.provider,
       idempotency_key: payout.idempotencyKey,
-      status: payout.failureReason === null ? 'pending' : 'failed',
+      status: payout.failureReason !== null ? 'failed' : payout.approved ? 'approved' : 'pending',
       failure_reason: payout.failureReason,
+      approved_at: payout.approved ? payout.now : null,
       created_at: payout.now,
       updated_at: payout.now,
     })

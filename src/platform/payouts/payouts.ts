@@ -53,6 +53,8 @@ export interface NewPayout {
   /** Where the money goes; when there is none, the payout is recorded as failed with `unavailable`. */
   recipient: PayoutRecipient | undefined
   unavailable?: string
+  /** Approved from the start: funding is enqueued at once (its job prepares the transfer first). */
+  approved?: boolean
 }
 
 /** What cancelling a subject's payout did. */
@@ -63,7 +65,10 @@ export type CancelOutcome = 'cancelled' | 'funded' | 'already_final' | 'none'
  * transaction and enqueue their jobs in it; provider calls happen only in those jobs.
  */
 export interface Payouts {
-  /** Records a payout (pending, or failed without a recipient) and enqueues its preparation. */
+  /**
+   * Records a payout (pending, or approved when asked, or failed without a recipient) and enqueues
+   * its preparation (or its funding).
+   */
   create: (executor: QueryRunner, payout: NewPayout) => Promise<PayoutRow>
   /** Approves the subject's payout and enqueues its funding; false when it was not approvable. */
   approve: (executor: QueryRunner, purpose: PayoutPurpose, subjectId: number) => Promise<boolean>
@@ -235,9 +240,13 @@ export function createPayouts(deps: PayoutsDependencies) {
           // Stored with the row, before any provider call, and sent as the provider's idempotency key.
           idempotencyKey: randomUUID(),
           failureReason: failure,
+          approved: input.approved ?? false,
           now: clock.now(),
         })
-        if (failure === null) await jobs.send(preparePayout, { payoutId: row.id }, { executor })
+        if (failure === null) {
+          const job = input.approved ? fundPayout : preparePayout
+          await jobs.send(job, { payoutId: row.id }, { executor })
+        }
         return row
       } catch (error) {
         if (isUniqueViolation(error, repository.UNIQUE_SUBJECT)) {
