@@ -155,6 +155,42 @@ describe('a complaint refunded through Wise', () => {
     )
   })
 
+  it('funds once when two fund-payout runs for one payout overlap, and both end funded', async () => {
+    const { complaint } = await newComplaint()
+    await t.platform.jobs.drain()
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    // The worst interleaving: both runs read the transfer as unfunded, and the run whose funding Wise
+    // accepts hears so only after the other run, refused, has finished.
+    let reads = 0
+    let bothRead: () => void = () => undefined
+    const read = new Promise<void>((resolve) => {
+      bothRead = resolve
+    })
+    let oneRunEnded: Promise<unknown> = Promise.resolve()
+    const interleavingFetch: typeof fetch = async (input, init) => {
+      const answer = await fetch(input, init)
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+      if (init?.method === 'GET' && /\/v1\/transfers\/\d+$/.test(url) && reads < 2) {
+        reads += 1
+        if (reads === 2) bothRead()
+        await read
+      }
+      if (init?.method === 'POST' && url.endsWith('/payments') && answer.ok) await oneRunEnded
+      return answer
+    }
+    const client = createWiseClient({ apiToken: wise.token, baseUrl: wise.url, fetch: interleavingFetch })
+    const jobs = payoutJobs(createWiseProvider(client, { profileId: undefined }))
+    const runs = [jobs.fund(payout.id), jobs.fund(payout.id)]
+    oneRunEnded = Promise.race(runs.map((run) => run.catch(() => undefined)))
+    await Promise.all(runs)
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
+    assert.deepEqual(
+      (await transfersOf(payout)).map((transfer) => transfer.fundings),
+      [1],
+    )
+  })
+
   it('funds once when the worker dies after Wise funded the transfer, before recording it', async () => {
     const { complaint } = await newComplaint()
     await t.platform.jobs.drain()

@@ -4,7 +4,7 @@ import {
   type ProviderIds,
   type ProviderPayout,
 } from './provider.ts'
-import { isFundedStatus, type WiseClient } from './wise-client.ts'
+import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
 
 export interface WiseSettings {
   /** The profile that pays; when absent, the business profile (or else the first) of the token. */
@@ -93,7 +93,19 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
           permanent: true,
         })
       }
-      const funding = await client.fundTransfer(await profileId(), transferId)
+      let funding
+      try {
+        funding = await client.fundTransfer(await profileId(), transferId)
+      } catch (error) {
+        // Refused because another run funded it meanwhile: funded is what was asked for.
+        if (
+          error instanceof WiseApiError &&
+          error.permanent &&
+          isFundedStatus((await client.getTransfer(transferId)).status)
+        )
+          return
+        throw error
+      }
       if (funding.status !== 'COMPLETED') {
         // Insufficient funds included: an admin retries the payout once the balance is topped up.
         throw new PayoutProviderError(
