@@ -106,6 +106,8 @@ const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
 export function createPayouts(deps: PayoutsDependencies) {
   const { clock, jobs, provider } = deps
   const db: PayoutsDb = deps.db.$extendTables<PayoutsTables>()
+  // A module's transaction knows only that module's tables; the payouts queries it runs are this
+  // file's own (the same connection, another set of tables).
   const on = (executor: QueryRunner): PayoutsDb => executor as PayoutsDb
 
   function forProvider(row: PayoutRow): ProviderPayout {
