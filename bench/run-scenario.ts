@@ -14,7 +14,7 @@ export interface ScenarioResult {
   /** CPU time per request of the measured run (steadier than req/s when others share the machine). */
   cpu: CpuPerRequest
   pgbench?: PgbenchResult
-  /** Endpoint req/s ÷ pgbench transactions/s (one transaction = the endpoint's two statements). */
+  /** Endpoint req/s ÷ pgbench transactions/s (one transaction = the endpoint's SQL). */
   ratio?: number
   /** Whether the statements given to pgbench were seen, word for word, on the server's connections. */
   sqlVerified?: boolean
@@ -72,14 +72,12 @@ export async function measureList(bench: Bench, scenario: ListScenario): Promise
   const unseen = scenario.sql.statements.map((s) => s.text).filter((text) => !statements.has(text))
   say(
     unseen.length === 0
-      ? '  the server ran the same two statements pgbench runs (seen in pg_stat_activity)'
+      ? '  the server ran the same SQL pgbench runs (seen in pg_stat_activity)'
       : `  WARNING: the server was not seen running the pgbench SQL (bench/list-sql.ts out of date?):\n    ${unseen.join('\n    ')}`,
   )
   const checked = { ...result, sqlVerified: unseen.length === 0, unseenStatements: unseen }
   if (options.skipPgbench) return checked
-  say(
-    `  pgbench -M prepared -c ${options.connections} -j 2 -T ${options.duration} (the endpoint's two statements)`,
-  )
+  say(`  pgbench -M prepared -c ${options.connections} -j 2 -T ${options.duration} (the endpoint's SQL)`)
   const pgbench = await runPgbench(
     database.url,
     pgbenchScript(scenario.sql.statements, scenario.sql.prelude),

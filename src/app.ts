@@ -50,7 +50,7 @@ export function createModules(platform: Platform) {
     guards: auth.api.guards,
     contacts: auth.api,
     companies: companies.api,
-    earlyPayments: createEarlyPayments(platform.payouts, companies.api),
+    earlyPayments: createEarlyPayments(platform.payouts, companies.api, platform.config.paymentCurrency),
   })
   later.supplierPayments = supplierPayments
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })

@@ -18,6 +18,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   databaseUrl: string | undefined
   databasePoolSize: number
+  /** Prepare each parameterised statement once per connection (off behind a pooler that cannot). */
+  databasePreparedStatements: boolean
   redisUrl: string | undefined
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     databaseUrl,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePreparedStatements: read.boolean('DATABASE_PREPARED_STATEMENTS', true),
     redisUrl,
     redisPrefix: read.string('REDIS_PREFIX', 'bureau:'),
     jwtSecret: jwtSecret ?? '',

@@ -63,7 +63,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     options.database ??
     (await openDatabase(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
+        ? {
+            kind: 'postgres',
+            url: config.databaseUrl,
+            poolSize: config.databasePoolSize,
+            preparedStatements: config.databasePreparedStatements,
+          }
         : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
     ))
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
+import { LRUCache } from 'lru-cache'
 import type { Clock } from '../../platform/clock.ts'
 import { unauthenticated } from '../../platform/errors.ts'
 import { ROLES, type Role } from '../../platform/http/actor.ts'
@@ -22,6 +23,10 @@ export interface AccessTokens {
 export function accessTokens(secret: string, ttlSeconds: number, clock: Clock): AccessTokens {
   const key = new TextEncoder().encode(secret)
   const invalid = () => unauthenticated('token_not_valid', 'The access token is invalid or expired.')
+  // A token whose signature checked out once checks out again until it expires: remembering it spares
+  // the HMAC on every request of a session. Expiry is still checked on every use; whether the session
+  // is still alive is the caller's check, on every request.
+  const verified = new LRUCache<string, { claims: AccessClaims; expiresAtMs: number }>({ max: 10_000 })
   return {
     async issue({ userId, roles, sessionId }) {
       const now = Math.floor(clock.now().getTime() / 1000)
@@ -35,6 +40,12 @@ export function accessTokens(secret: string, ttlSeconds: number, clock: Clock): 
         .sign(key)
     },
     async verify(token) {
+      const known = verified.get(token)
+      if (known) {
+        if (clock.now().getTime() < known.expiresAtMs) return known.claims
+        verified.delete(token)
+        throw invalid()
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALGORITHM],
@@ -45,11 +56,14 @@ export function accessTokens(secret: string, ttlSeconds: number, clock: Clock): 
         const userId = Number(payload.sub)
         const roles = Array.isArray(payload.roles) ? payload.roles : []
         if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') throw invalid()
-        return {
+        const claims = {
           userId,
           sessionId: payload.sid,
           roles: roles.filter((role): role is Role => ROLES.includes(role as Role)),
         }
+        // `exp` is a required claim, so jwtVerify has checked it is a number.
+        verified.set(token, { claims, expiresAtMs: (payload.exp ?? 0) * 1000 })
+        return claims
       } catch (error) {
         if (error instanceof joseErrors.JOSEError) throw invalid()
         throw error

@@ -40,9 +40,13 @@ export interface DefaultAccounts {
  * supplier company's default account in the payment currency. Without one, the payout is recorded
  * as failed with that reason, for an operator to see; the approval still stands.
  */
-export function createEarlyPayments(payouts: Payouts, accounts: DefaultAccounts): EarlyPayments {
+export function createEarlyPayments(
+  payouts: Payouts,
+  accounts: DefaultAccounts,
+  currency: string,
+): EarlyPayments {
   return {
-    async destination(companyId, currency) {
+    async destination(companyId) {
       const account = await accounts.defaultBankAccount(companyId, currency)
       if (account?.iban) return { recipient: { holder_name: account.holder_name, iban: account.iban } }
       if (account?.bank_code && account.branch && account.account_number) {
@@ -51,7 +55,7 @@ export function createEarlyPayments(payouts: Payouts, accounts: DefaultAccounts)
       }
       return { unavailable: `The supplier's company has no default bank account in ${currency}.` }
     },
-    async record(executor, { anticipationId, amount, currency, destination }) {
+    async record(executor, { anticipationId, amount, destination }) {
       await payouts.create(executor, {
         purpose: 'early_payment',
         subjectId: anticipationId,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
+import { randomInt, randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
@@ -7,6 +7,8 @@ import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 import { startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../../../test/helpers/smtp.ts'
 import type { Page } from '../../platform/http/pagination.ts'
+import { notifySupplierJob } from './supplier-payments.jobs.ts'
+import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
 import type { Anticipation, LogEntry, Payment } from './supplier-payments.schemas.ts'
 
 /** Noon, so the calendar date is the same in every time zone near UTC. */
@@ -654,6 +656,23 @@ describe('emails to the supplier’s user', () => {
     ])
     assert.equal(responses.filter((response) => response.statusCode === 201).length, 1)
     assert.deepEqual(subjects(await emailsTo(supplier.user.email)), ['New anticipation requested.'])
+  })
+
+  it('the email job, run twice for one event, sends one email', async () => {
+    const { supplier, payment } = await supplierWithPayment()
+    const anticipation = await requestAnticipation(supplier.user, payment.id, TODAY)
+    await emailsTo(supplier.user.email)
+    const contacts = { contactOf: async () => ({ email: 'twice@bureau.test', first_name: 'Twice' }) }
+    const job = notifySupplierJob(
+      t.platform.db.$extendTables<SupplierPaymentsTables>(),
+      t.platform.emails,
+      contacts,
+      'BRL',
+    )
+    const context = { jobId: randomUUID(), attempt: 1, logger: t.platform.logger }
+    await job.handle({ anticipationId: anticipation.id, event: 'R' }, context)
+    await job.handle({ anticipationId: anticipation.id, event: 'R' }, { ...context, attempt: 2 })
+    assert.deepEqual(subjects(await emailsTo('twice@bureau.test')), ['New anticipation requested.'])
   })
 
   it('sends one decision email for two operators deciding at once', async () => {

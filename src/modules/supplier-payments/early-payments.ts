@@ -5,19 +5,14 @@ import type { PayoutRecipient } from '../../platform/payouts/index.ts'
 export type EarlyPaymentDestination = { recipient: PayoutRecipient } | { unavailable: string }
 
 /**
- * Pays approved anticipations early (the payouts service provides it). The destination is looked up
- * before the decision's transaction; the payout is recorded inside it, so an approval and its payout
- * commit together.
+ * Pays approved anticipations early, in the payment currency (the payouts service provides it). The
+ * destination is looked up before the decision's transaction; the payout is recorded inside it, so
+ * an approval and its payout commit together.
  */
 export interface EarlyPayments {
-  destination(companyId: number, currency: string): Promise<EarlyPaymentDestination>
+  destination(companyId: number): Promise<EarlyPaymentDestination>
   record(
     executor: QueryRunner,
-    payout: {
-      anticipationId: number
-      amount: string
-      currency: string
-      destination: EarlyPaymentDestination
-    },
+    payout: { anticipationId: number; amount: string; destination: EarlyPaymentDestination },
   ): Promise<void>
 }

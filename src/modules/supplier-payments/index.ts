@@ -6,7 +6,8 @@ import { anticipationRoutes } from './anticipations.routes.ts'
 import { createPartyGuard } from './party.ts'
 import { paymentRoutes } from './payments.routes.ts'
 import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
-import { createSupplierPaymentsService, type Contacts } from './supplier-payments.service.ts'
+import { notifySupplierJob, type Contacts } from './supplier-payments.jobs.ts'
+import { createSupplierPaymentsService } from './supplier-payments.service.ts'
 import { createSuppliersService, type CompanyNames, type SuppliersService } from './suppliers.service.ts'
 import { supplierRoutes } from './suppliers.routes.ts'
 import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.seed.ts'
@@ -43,8 +44,8 @@ export function createSupplierPaymentsModule(
   const { config } = platform
   const db = platform.db.$extendTables<SupplierPaymentsTables>()
   const suppliers = createSuppliersService(db, platform.clock, deps.contacts, deps.companies)
-  const payments = createSupplierPaymentsService(db, platform.clock, platform.emails, deps.contacts, {
-    currency: config.paymentCurrency,
+  const notifyJob = notifySupplierJob(db, platform.emails, deps.contacts, config.paymentCurrency)
+  const payments = createSupplierPaymentsService(db, platform.clock, platform.jobs, notifyJob, {
     monthlyRate: config.anticipationMonthlyRate,
     earlyPayments: deps.earlyPayments,
   })
@@ -58,7 +59,7 @@ export function createSupplierPaymentsModule(
     routes: async (app) => {
       for (const register of routes) await register(app)
     },
-    jobs: [],
+    jobs: [notifyJob],
     api: {
       supplierOfUser: suppliers.supplierOfUser,
       companyOfUser: suppliers.companyOfUser,

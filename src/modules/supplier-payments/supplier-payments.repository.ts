@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type GeneratedAlways, type Selectable } from 'kysely'
+import { sql, type ColumnType, type GeneratedAlways, type RawBuilder, type Selectable } from 'kysely'
 import type { Executor } from '../../platform/database/transaction.ts'
 import type { AnticipationStatus, PaymentStatus } from './anticipation-rules.ts'
 
@@ -10,6 +10,8 @@ export type SupplierPaymentsTables = {
     creation_date: string
     due_date: string
     value: string
+    /** A copy of its anticipation's status, kept by a trigger on anticipations (migration 0007). */
+    anticipation_status: ColumnType<AnticipationStatus | null, never, never>
     created_at: Date
   }
   anticipations: {
@@ -85,32 +87,67 @@ export async function listSuppliers(
   return { count: total.count, rows }
 }
 
-type PaymentsQuery = ExpressionBuilder<
-  SupplierPaymentsTables & { a: SupplierPaymentsTables['anticipations'] },
-  'payments' | 'a'
->
+type Filter = { supplierId?: number | undefined; status?: PaymentStatus | undefined; today: string }
 
-/** The SQL meaning of each derived status (see paymentStatus in anticipation-rules.ts). */
-function statusCondition(eb: PaymentsQuery, status: PaymentStatus, today: string) {
-  switch (status) {
+/**
+ * The SQL meaning of each derived status (see paymentStatus in anticipation-rules.ts), on payments'
+ * own columns: each matches an index in list order (migration 0007).
+ */
+function paymentsMatching(db: PaymentsDb, filter: Filter) {
+  let query = db.selectFrom('payments')
+  if (filter.supplierId !== undefined) query = query.where('supplier_id', '=', filter.supplierId)
+  const { today } = filter
+  switch (filter.status) {
+    case undefined:
+      return query
     case 'A':
-      return eb.and([eb('a.id', 'is', null), eb('payments.due_date', '>', today)])
+      return query.where('anticipation_status', 'is', null).where('due_date', '>', today)
     case 'U':
-      return eb.and([
-        eb('payments.due_date', '<=', today),
-        eb.or([eb('a.id', 'is', null), eb('a.status', '=', 'PC')]),
-      ])
+      return query
+        .where((eb) => eb.or([eb('anticipation_status', 'is', null), eb('anticipation_status', '=', 'PC')]))
+        .where('due_date', '<=', today)
     case 'PC':
-      return eb.and([eb('a.status', '=', 'PC'), eb('payments.due_date', '>', today)])
+      return query.where('anticipation_status', '=', 'PC').where('due_date', '>', today)
     case 'AN':
-      return eb('a.status', '=', 'A')
+      return query.where('anticipation_status', '=', 'A')
     case 'D':
-      return eb('a.status', '=', 'D')
+      return query.where('anticipation_status', '=', 'D')
   }
 }
 
-function paymentsWithAnticipation(db: PaymentsDb) {
-  return db.selectFrom('payments').leftJoin('anticipations as a', 'a.payment_id', 'payments.id')
+/**
+ * How many payments match, from the count tables a trigger on payments maintains (payment_counts, and
+ * supplier_payment_counts per supplier; 'none' stands for no anticipation): a sum over at most
+ * one row per status and due date, whatever the number of payments.
+ */
+function countPayments(filter: Filter): RawBuilder<{ count: number }> {
+  const { today } = filter
+  const conditions: RawBuilder<unknown>[] = []
+  if (filter.supplierId !== undefined) conditions.push(sql`supplier_id = ${filter.supplierId}`)
+  switch (filter.status) {
+    case undefined:
+      break
+    case 'A':
+      conditions.push(sql`anticipation = 'none'`, sql`due_date > ${today}`)
+      break
+    case 'U':
+      conditions.push(sql`anticipation in ('none', 'PC')`, sql`due_date <= ${today}`)
+      break
+    case 'PC':
+      conditions.push(sql`anticipation = 'PC'`, sql`due_date > ${today}`)
+      break
+    case 'AN':
+      conditions.push(sql`anticipation = 'A'`)
+      break
+    case 'D':
+      conditions.push(sql`anticipation = 'D'`)
+      break
+  }
+  const table = filter.supplierId === undefined ? 'payment_counts' : 'supplier_payment_counts'
+  const where = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``
+  return sql<{
+    count: number
+  }>`select coalesce(sum(payments), 0)::bigint as count from ${sql.table(table)}${where}`
 }
 
 const PAYMENT_COLUMNS = [
@@ -119,34 +156,40 @@ const PAYMENT_COLUMNS = [
   'payments.creation_date',
   'payments.due_date',
   'payments.value',
-  'a.status as anticipation_status',
+  'payments.anticipation_status',
 ] as const
 
+type ListedRow = { count: number } & { [K in keyof PaymentRow]: PaymentRow[K] | null }
+
+/** One page of payments in list order (due_date, id) and how many match in all, in one statement. */
 export async function listPayments(
   db: PaymentsDb,
-  filter: { supplierId?: number | undefined; status?: PaymentStatus | undefined; today: string },
+  filter: Filter,
   page: { limit: number; offset: number },
 ): Promise<{ count: number; rows: PaymentRow[] }> {
-  let query = paymentsWithAnticipation(db)
-  if (filter.supplierId !== undefined) query = query.where('payments.supplier_id', '=', filter.supplierId)
-  const status = filter.status
-  if (status !== undefined) query = query.where((eb) => statusCondition(eb, status, filter.today))
-  const [total, rows] = await Promise.all([
-    query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
-    query
-      .select(PAYMENT_COLUMNS)
-      // Qualified columns, so the sort matches the (supplier_id,) due_date, id indexes.
-      .orderBy('payments.due_date')
-      .orderBy('payments.id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
-  ])
-  return { count: total.count, rows }
+  // The page's ids come from an index-only scan (offsets skip index entries, not rows); only the
+  // page's own rows are read.
+  const ids = paymentsMatching(db, filter)
+    .select('payments.id')
+    .orderBy('payments.due_date')
+    .orderBy('payments.id')
+    .limit(page.limit)
+    .offset(page.offset)
+  const rows = db
+    .selectFrom(ids.as('page'))
+    .innerJoin('payments', 'payments.id', 'page.id')
+    .select(PAYMENT_COLUMNS)
+  // The count's one row, joined to the page's rows: a row with only the count when the page is empty.
+  const { rows: listed } =
+    await sql<ListedRow>`select counted.count, listed.* from (${countPayments(filter)}) counted left join lateral (${rows}) listed on true order by listed.due_date, listed.id`.execute(
+      db,
+    )
+  const count = listed[0]?.count ?? 0
+  return { count, rows: listed.filter((row): row is ListedRow & PaymentRow => row.id !== null) }
 }
 
 export async function findPayment(db: PaymentsDb, id: number): Promise<PaymentRow | undefined> {
-  return paymentsWithAnticipation(db).select(PAYMENT_COLUMNS).where('payments.id', '=', id).executeTakeFirst()
+  return db.selectFrom('payments').select(PAYMENT_COLUMNS).where('payments.id', '=', id).executeTakeFirst()
 }
 
 export async function insertPayment(
@@ -167,22 +210,50 @@ export async function insertPayment(
   return { ...row, anticipation_status: null }
 }
 
+/** A new pending anticipation and its request log (R), in one statement. */
 export async function insertAnticipation(
   db: PaymentsDb,
-  anticipation: { paymentId: number; newDueDate: string; newValue: string; today: string; now: Date },
+  anticipation: {
+    paymentId: number
+    newDueDate: string
+    newValue: string
+    requestedBy: number
+    today: string
+    now: Date
+  },
 ): Promise<AnticipationRow> {
   return db
-    .insertInto('anticipations')
-    .values({
-      payment_id: anticipation.paymentId,
-      creation_date: anticipation.today,
-      new_due_date: anticipation.newDueDate,
-      new_value: anticipation.newValue,
-      status: 'PC',
-      update_date: anticipation.now,
-      created_at: anticipation.now,
-    })
-    .returningAll()
+    .with('requested', (db) =>
+      db
+        .insertInto('anticipations')
+        .values({
+          payment_id: anticipation.paymentId,
+          creation_date: anticipation.today,
+          new_due_date: anticipation.newDueDate,
+          new_value: anticipation.newValue,
+          status: 'PC',
+          update_date: anticipation.now,
+          created_at: anticipation.now,
+        })
+        .returningAll(),
+    )
+    .with('logged', (db) =>
+      db
+        .insertInto('anticipation_logs')
+        .columns(['anticipation_id', 'user_id', 'action', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('requested')
+            .select([
+              'requested.id',
+              sql<number>`cast(${anticipation.requestedBy} as bigint)`.as('user_id'),
+              sql<'R'>`'R'`.as('action'),
+              sql<Date>`cast(${anticipation.now} as timestamptz)`.as('created_at'),
+            ]),
+        ),
+    )
+    .selectFrom('requested')
+    .selectAll()
     .executeTakeFirstOrThrow()
 }
 

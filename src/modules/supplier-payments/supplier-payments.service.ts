@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.ts'
 import { isForeignKeyViolation, isUniqueViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
-import type { Emails } from '../../platform/email/email-job.ts'
+import type { Jobs } from '../../platform/jobs/jobs.ts'
 import { conflict, forbidden, invalid, invalidFields, notFound } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
@@ -17,7 +17,7 @@ import {
 } from './anticipation-rules.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { AnticipationRow, PaymentRow, PaymentsDb } from './supplier-payments.repository.ts'
-import { anticipationEmail } from './supplier-payments.emails.ts'
+import type { NotifySupplierJob } from './supplier-payments.jobs.ts'
 import type { EarlyPayments } from './early-payments.ts'
 import type {
   Anticipation,
@@ -38,14 +38,9 @@ export interface Party {
 }
 
 export interface PaymentsSettings {
-  currency: string
   monthlyRate: string
   /** Pays approved anticipations; absent, an approval pays nothing by itself. */
   earlyPayments?: EarlyPayments | undefined
-}
-
-export interface Contacts {
-  contactOf(userId: number): Promise<{ email: string; first_name: string } | undefined>
 }
 
 const INVALID_PAYMENT = 'Make sure you informed a valid payment.'
@@ -56,8 +51,8 @@ export type SupplierPaymentsService = ReturnType<typeof createSupplierPaymentsSe
 export function createSupplierPaymentsService(
   db: PaymentsDb,
   clock: Clock,
-  emails: Emails,
-  contacts: Contacts,
+  jobs: Jobs,
+  notifyJob: NotifySupplierJob,
   settings: PaymentsSettings,
 ) {
   const { earlyPayments } = settings
@@ -152,25 +147,18 @@ export function createSupplierPaymentsService(
     // The same answer for someone else's payment and a missing one: ids of others are not revealed.
     if (!payment || !visible(party, payment.supplier_id)) throw invalid('payment', INVALID_PAYMENT)
     const terms = anticipableTerms(payment, input.new_due_date)
-    const today = clock.today()
-    const now = clock.now()
-    const contact = await supplierContact(payment.supplier_id)
     try {
       return await transaction(db, async (tx) => {
+        // The row and its request log, in one statement.
         const anticipation = await repository.insertAnticipation(tx, {
           paymentId: payment.id,
           newDueDate: input.new_due_date,
           newValue: formatCents(terms.newValue),
-          today,
-          now,
+          requestedBy: party.actor.userId,
+          today: clock.today(),
+          now: clock.now(),
         })
-        await repository.insertLog(tx, {
-          anticipationId: anticipation.id,
-          userId: party.actor.userId,
-          action: 'R',
-          now,
-        })
-        await notifySupplier(tx, contact, 'R', payment, anticipation)
+        await notifySupplier(tx, 'R', anticipation.id)
         return toAnticipation(anticipation)
       })
     } catch (error) {
@@ -191,18 +179,12 @@ export function createSupplierPaymentsService(
   async function decideAnticipation(party: Party, id: number, status: 'A' | 'D'): Promise<Anticipation> {
     const today = clock.today()
     const now = clock.now()
-    const anticipation = await repository.findAnticipation(db, id)
-    if (!anticipation) throw notFound('Anticipation')
-    const contact = await supplierContact(anticipation.supplier_id)
-    const supplier = status === 'A' ? await repository.findSupplier(db, anticipation.supplier_id) : undefined
-    const destination =
-      supplier && earlyPayments
-        ? await earlyPayments.destination(supplier.company_id, settings.currency)
-        : undefined
+    const destination = status === 'A' ? await earlyPaymentDestination(id) : undefined
     return transaction(db, async (tx) => {
       const decided = await repository.decideAnticipation(tx, { id, status, today, now })
-      const current = (await repository.findAnticipation(tx, id)) ?? anticipation
       if (!decided) {
+        const current = await repository.findAnticipation(tx, id)
+        if (!current) throw notFound('Anticipation')
         if (current.status !== 'PC') {
           throw conflict(
             'anticipation_already_decided',
@@ -216,15 +198,10 @@ export function createSupplierPaymentsService(
       }
       await repository.insertLog(tx, { anticipationId: id, userId: party.actor.userId, action: status, now })
       if (destination && earlyPayments) {
-        const payout = {
-          anticipationId: id,
-          amount: formatMoney(decided.new_value),
-          currency: settings.currency,
-          destination,
-        }
+        const payout = { anticipationId: id, amount: formatMoney(decided.new_value), destination }
         await earlyPayments.record(tx, payout)
       }
-      await notifySupplier(tx, contact, status, current, decided)
+      await notifySupplier(tx, status, id)
       return toAnticipation(decided)
     })
   }
@@ -269,32 +246,23 @@ export function createSupplierPaymentsService(
   }
 
   /**
-   * Who to email about a supplier's payments. Looked up before a transaction opens: another module's
-   * query inside it would wait for the connection the transaction holds (PGlite has only one).
+   * Where approving an anticipation pays it early. Looked up before the decision's transaction:
+   * another module's query inside it would wait for the connection it holds (PGlite has only one).
    */
-  async function supplierContact(supplierId: number) {
-    const supplier = await repository.findSupplier(db, supplierId)
-    return supplier ? contacts.contactOf(supplier.user_id) : undefined
+  async function earlyPaymentDestination(anticipationId: number) {
+    if (!earlyPayments) return undefined
+    const anticipation = await repository.findAnticipation(db, anticipationId)
+    const supplier = anticipation && (await repository.findSupplier(db, anticipation.supplier_id))
+    return supplier ? earlyPayments.destination(supplier.company_id) : undefined
   }
 
   /** Enqueues the supplier's email in the transaction of the change it reports. */
   async function notifySupplier(
     tx: PaymentsDb,
-    contact: { email: string; first_name: string } | undefined,
     event: 'R' | 'A' | 'D',
-    payment: { due_date: string; value: string },
-    anticipation: AnticipationRow,
+    anticipationId: number,
   ): Promise<void> {
-    if (!contact) return
-    const message = anticipationEmail(contact, event, {
-      paymentId: anticipation.payment_id,
-      dueDate: payment.due_date,
-      value: formatMoney(payment.value),
-      newDueDate: anticipation.new_due_date,
-      newValue: formatMoney(anticipation.new_value),
-      currency: settings.currency,
-    })
-    await emails.enqueue(message, tx)
+    await jobs.send(notifyJob, { anticipationId, event }, { executor: tx })
   }
 
   return {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import type { Clock } from '../../platform/clock.ts'
 import { isUniqueViolation } from '../../platform/database/errors.ts'
 import { conflict, FieldErrorCollector, forbidden } from '../../platform/errors.ts'
@@ -5,7 +6,8 @@ import { hasRole, type Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentsDb, SupplierRow } from './supplier-payments.repository.ts'
-import type { Contacts, Party } from './supplier-payments.service.ts'
+import type { Contacts } from './supplier-payments.jobs.ts'
+import type { Party } from './supplier-payments.service.ts'
 import type { NewSupplier, Supplier } from './supplier-payments.schemas.ts'
 
 /** What suppliers need to know of companies: their names, by id. */
@@ -21,10 +23,22 @@ export function createSuppliersService(
   contacts: Contacts,
   companies: CompanyNames,
 ) {
+  // A supplier links its user and company for good: the database refuses to change or delete the link
+  // (migration 0007). So a link once found can be remembered, and most requests skip the lookup. A user
+  // without a supplier is not remembered: they may become one.
+  const links = new LRUCache<number, SupplierRow>({ max: 10_000 })
+  async function findSupplierOfUser(userId: number): Promise<SupplierRow | undefined> {
+    const known = links.get(userId)
+    if (known) return known
+    const supplier = await repository.findSupplierByUser(db, userId)
+    if (supplier) links.set(userId, supplier)
+    return supplier
+  }
+
   /** Operators act on everything; a supplier's user on their supplier's objects; anyone else on nothing. */
   async function partyOf(actor: Actor): Promise<Party> {
     const isOperator = hasRole(actor, 'operator')
-    const supplier = await repository.findSupplierByUser(db, actor.userId)
+    const supplier = await findSupplierOfUser(actor.userId)
     if (!isOperator && !supplier) {
       throw forbidden('Only operators and the users of suppliers can use supplier payments.')
     }
@@ -63,11 +77,11 @@ export function createSuppliersService(
   }
 
   async function supplierOfUser(userId: number): Promise<number | undefined> {
-    return (await repository.findSupplierByUser(db, userId))?.id
+    return (await findSupplierOfUser(userId))?.id
   }
 
   async function companyOfUser(userId: number): Promise<number | undefined> {
-    return (await repository.findSupplierByUser(db, userId))?.company_id
+    return (await findSupplierOfUser(userId))?.company_id
   }
 
   return { partyOf, listSuppliers, createSupplier, supplierOfUser, companyOfUser }

@@ -204,3 +204,46 @@ describe('migrations', () => {
     assert.deepEqual((await migrateToLatest(database.db)).applied, [])
   })
 })
+
+describe('prepared statements (PostgreSQL)', { skip: !process.env.TEST_DATABASE_URL }, () => {
+  let database: Database
+  before(async () => {
+    database = await createTestDatabase()
+  })
+  after(() => database.close())
+
+  it('a parameterised statement is prepared once on its connection and reused', async () => {
+    await database.db.connection().execute(async (connection) => {
+      for (let n = 0; n < 3; n++) {
+        const { rows } = await sql<{ n: number }>`select ${n}::int + 1 as n`.execute(connection)
+        assert.equal(rows[0]?.n, n + 1)
+      }
+      const { rows } = await sql<{ text: string }>`
+        select statement as text from pg_prepared_statements where statement like ${'select $1::int + 1%'}`.execute(
+        connection,
+      )
+      assert.equal(rows.length, 1)
+    })
+  })
+
+  it('a statement prepared before its table changed shape still runs, unprepared', async () => {
+    await database.db.connection().execute(async (connection) => {
+      await sql`create table prepared_shape (id int)`.execute(connection)
+      await sql`insert into prepared_shape values (1)`.execute(connection)
+      const select = (id: number) => sql`select * from prepared_shape where id = ${id}`.execute(connection)
+      assert.deepEqual((await select(1)).rows, [{ id: 1 }])
+      await sql`alter table prepared_shape add column code text default 'x'`.execute(connection)
+      assert.deepEqual((await select(1)).rows, [{ id: 1, code: 'x' }])
+      assert.deepEqual((await select(1)).rows, [{ id: 1, code: 'x' }])
+      await sql`drop table prepared_shape`.execute(connection)
+    })
+  })
+
+  it('statements without parameters keep the simple protocol (several statements at once)', async () => {
+    await database.db.connection().execute(async (connection) => {
+      await sql
+        .raw('create temporary table several (n int); insert into several values (1); drop table several')
+        .execute(connection)
+    })
+  })
+})

@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { prepareStatements } from './prepared-statements.ts'
 
 /**
  * The platform's handle on the database. Its Kysely instance knows no tables: each module adds its own
@@ -26,7 +27,14 @@ export interface Database {
 }
 
 export type DatabaseLocation =
-  | { kind: 'postgres'; url: string; poolSize: number; applicationName?: string }
+  | {
+      kind: 'postgres'
+      url: string
+      poolSize: number
+      applicationName?: string
+      /** Prepare each parameterised statement once per connection (default true). */
+      preparedStatements?: boolean
+    }
   /** `dataDir`: a folder, or 'memory' for a database that lives and dies with the process. */
   | { kind: 'pglite'; dataDir: string }
 
@@ -59,6 +67,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     // An idle client losing its connection (database restart) must not crash the process; the pool
     // replaces it and /ready reports the outage.
     pool.on('error', () => undefined)
+    if (location.preparedStatements ?? true) prepareStatements(pool)
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
     return handle(db, 'postgres', undefined)
   }

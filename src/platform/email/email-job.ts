@@ -64,16 +64,17 @@ export type SendEmailJob = ReturnType<typeof sendEmailJob>
 
 /** How modules send email: enqueue it in the transaction of the change it reports. */
 export interface Emails {
-  enqueue(message: EmailMessage, executor: QueryRunner): Promise<void>
+  /** `id`: the send-email job's id, for a caller that must enqueue once however often it runs. */
+  enqueue(message: EmailMessage, executor: QueryRunner, options?: { id?: string }): Promise<void>
 }
 
 export function createEmails(jobs: Jobs, job: SendEmailJob): Emails {
   return {
-    async enqueue(message, executor) {
+    async enqueue(message, executor, options = {}) {
       await jobs.send(
         job,
         { to: message.to, subject: message.subject, html: message.html, text: message.text },
-        { executor },
+        { executor, ...(options.id ? { id: options.id } : {}) },
       )
     },
   }

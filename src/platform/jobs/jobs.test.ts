@@ -9,7 +9,14 @@ import { createTestDatabase } from '../../../test/helpers/database.ts'
 import { waitUntil } from '../../../test/helpers/wait.ts'
 import type { Database } from '../database/database.ts'
 import { transaction } from '../database/transaction.ts'
-import { createJobs, defineJob, type JobContext, type JobDefinition, type Jobs } from './jobs.ts'
+import {
+  createJobs,
+  defineJob,
+  derivedJobId,
+  type JobContext,
+  type JobDefinition,
+  type Jobs,
+} from './jobs.ts'
 
 const logger = pino({ level: 'silent' })
 const Count = Type.Object({ count: Type.Integer({ minimum: 0 }) })
@@ -63,6 +70,31 @@ async function jobState(id: string): Promise<string | undefined> {
   )
   return rows[0]?.state
 }
+
+describe('jobs with an id of their own', () => {
+  it('a second send with the same id creates nothing, and the job runs once', async (t) => {
+    const { job, calls } = recordingJob()
+    const jobs = await startJobs(t, [job])
+    const id = derivedJobId('3b1e8c9a-5f2d-4c1b-9a7e-2d4f6b8c0e1a', 'email')
+    assert.equal(await jobs.send(job, { count: 1 }, { executor: database.db, id }), id)
+    assert.equal(await jobs.send(job, { count: 2 }, { executor: database.db, id }), null)
+    assert.equal(await jobs.drain(), 1)
+    assert.deepEqual(
+      calls.map((call) => [call.count, call.jobId]),
+      [[1, id]],
+    )
+  })
+
+  it('a derived id is a UUID fixed by its inputs, and differs by purpose', () => {
+    const jobId = '3b1e8c9a-5f2d-4c1b-9a7e-2d4f6b8c0e1a'
+    assert.match(
+      derivedJobId(jobId, 'email'),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    )
+    assert.equal(derivedJobId(jobId, 'email'), derivedJobId(jobId, 'email'))
+    assert.notEqual(derivedJobId(jobId, 'email'), derivedJobId(jobId, 'payout'))
+  })
+})
 
 describe('enqueuing in a transaction', () => {
   it('a job enqueued in a rolled-back transaction never runs', async (t) => {

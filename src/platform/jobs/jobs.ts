@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { PgBoss, type JobResult, type JobWithMetadata } from 'pg-boss'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
@@ -40,6 +41,14 @@ export interface JobDefinition<Payload extends TSchema = TSchema> {
   cron?: string
 }
 
+/** A UUID derived from a job's id and a purpose: the same inputs always give the same id. */
+export function derivedJobId(jobId: string, purpose: string): string {
+  const hex = createHash('sha256').update(`${jobId}:${purpose}`).digest('hex')
+  // Shaped as a version 8 (custom) UUID, RFC 9562.
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
 export function defineJob<Payload extends TSchema>(
   definition: JobDefinition<Payload>,
 ): JobDefinition<Payload> {
@@ -56,6 +65,12 @@ export interface SendOptions {
   startAfter?: Date
   /** While a job with this key is waiting, another with the same key is not created. */
   singletonKey?: string
+  /**
+   * The job's id (a UUID) when the caller chooses it: a second send with the same id creates nothing.
+   * A job that enqueues another derives the id from its own (`derivedJobId`), so running twice
+   * enqueues once.
+   */
+  id?: string
 }
 
 export interface WorkOptions {
@@ -182,6 +197,7 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
           db: bossExecutor(database, options.executor),
           ...(options.startAfter ? { startAfter: options.startAfter } : {}),
           ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+          ...(options.id ? { id: options.id } : {}),
         }),
       )
     },

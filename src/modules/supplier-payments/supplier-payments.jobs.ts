@@ -1,0 +1,49 @@
+import { Type } from 'typebox'
+import type { Emails } from '../../platform/email/email-job.ts'
+import { defineJob, derivedJobId } from '../../platform/jobs/jobs.ts'
+import { formatMoney } from '../../platform/validation/money.ts'
+import { anticipationEmail } from './supplier-payments.emails.ts'
+import * as repository from './supplier-payments.repository.ts'
+import type { PaymentsDb } from './supplier-payments.repository.ts'
+
+/** Who to email for a user (the auth module's contact details). */
+export interface Contacts {
+  contactOf(userId: number): Promise<{ email: string; first_name: string } | undefined>
+}
+
+export const NotifySupplierPayload = Type.Object({
+  anticipationId: Type.Integer({ minimum: 1 }),
+  event: Type.Union([Type.Literal('R'), Type.Literal('A'), Type.Literal('D')]),
+})
+
+/**
+ * Emails the supplier's user about a request (R), an approval (A) or a denial (D). Enqueued in the
+ * transaction of the change, so it exists if and only if the change committed; the email it enqueues
+ * carries an id derived from this job's, so a second run sends nothing more.
+ */
+export function notifySupplierJob(db: PaymentsDb, emails: Emails, contacts: Contacts, currency: string) {
+  return defineJob({
+    name: 'supplier-payments.notify-supplier',
+    payload: NotifySupplierPayload,
+    retryLimit: 8,
+    retryDelaySeconds: 30,
+    handle: async ({ anticipationId, event }, { jobId }) => {
+      const anticipation = await repository.findAnticipation(db, anticipationId)
+      if (!anticipation) return
+      const supplier = await repository.findSupplier(db, anticipation.supplier_id)
+      const contact = supplier ? await contacts.contactOf(supplier.user_id) : undefined
+      if (!contact) return
+      const message = anticipationEmail(contact, event, {
+        paymentId: anticipation.payment_id,
+        dueDate: anticipation.due_date,
+        value: formatMoney(anticipation.value),
+        newDueDate: anticipation.new_due_date,
+        newValue: formatMoney(anticipation.new_value),
+        currency,
+      })
+      await emails.enqueue(message, db, { id: derivedJobId(jobId, 'email') })
+    },
+  })
+}
+
+export type NotifySupplierJob = ReturnType<typeof notifySupplierJob>
