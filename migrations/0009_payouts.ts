@@ -38,6 +38,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index payouts_status_created_at_id_idx on payouts (status, created_at desc, id desc)`.execute(
     db,
   )
+  await sql`create index payouts_purpose_created_at_id_idx on payouts (purpose, created_at desc, id desc)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
