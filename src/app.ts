@@ -1,6 +1,8 @@
 import { createAuthModule } from './modules/auth/index.ts'
 import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
+import { createComplaintsModule } from './modules/complaints/index.ts'
+import { createEarlyPayments, createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
   type SupplierPaymentsModule,
@@ -27,6 +29,15 @@ const TAGS = [
     name: 'bookings',
     description: 'Hotels, their room types and availability by dates; guests’ bookings.',
   },
+  {
+    name: 'complaints',
+    description: 'Complaints with a photo and the refund asked for; approvers approve or reject them.',
+  },
+  {
+    name: 'payouts',
+    description:
+      'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
+  },
 ]
 
 /** Every module, in one visible list. */
@@ -44,15 +55,20 @@ export function createModules(platform: Platform) {
     guards: auth.api.guards,
     contacts: auth.api,
     companies: companies.api,
+    earlyPayments: createEarlyPayments(platform.payouts, companies.api, platform.config.paymentCurrency),
   })
   later.supplierPayments = supplierPayments
   const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
+  const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
+  const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
   return {
     auth,
     companies,
     supplierPayments,
     bookings,
-    all: [auth, companies, supplierPayments, bookings],
+    payouts,
+    complaints,
+    all: [auth, companies, supplierPayments, bookings, payouts, complaints],
   }
 }
 
@@ -82,6 +98,8 @@ export async function buildApp(platform: Platform): Promise<App> {
   await modules.companies.routes(app)
   await modules.supplierPayments.routes(app)
   await modules.bookings.routes(app)
+  await modules.payouts.routes(app)
+  await modules.complaints.routes(app)
 
   await app.ready()
   return app

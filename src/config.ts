@@ -65,6 +65,19 @@ export interface Config {
     /** How long hotel searches and room lists are cached. */
     cacheTtlSeconds: number
   }
+  /** ISO 4217 currency of complaint refunds. */
+  refundCurrency: string
+  payouts: {
+    /** manual: recorded for a person to pay and mark paid; wise: paid through Wise's API. */
+    provider: 'manual' | 'wise'
+    wise: {
+      apiToken: string | undefined
+      /** The profile that pays; when absent, the token's business profile (or its first). */
+      profileId: number | undefined
+      baseUrl: string
+      timeoutMs: number
+    }
+  }
 }
 
 export class ConfigError extends Error {
@@ -84,6 +97,8 @@ const NODE_ENVS = ['development', 'production', 'test'] as const
 const EMAIL_TRANSPORTS = ['outbox', 'smtp', 'ses'] as const
 const STORAGE_DRIVERS = ['local', 's3'] as const
 const MIN_JWT_SECRET_BYTES = 32
+const PAYOUT_PROVIDERS = ['manual', 'wise'] as const
+const WISE_SANDBOX_URL = 'https://api.sandbox.transferwise.tech'
 
 /** Parses the environment; throws a ConfigError that lists every problem at once. */
 export function loadConfig(env: Env = process.env): Config {
@@ -159,11 +174,33 @@ export function loadConfig(env: Env = process.env): Config {
       reminderCron: read.cron('BOOKING_REMINDER_CRON', '0 9 * * *'),
       cacheTtlSeconds: read.duration('BOOKING_CACHE_TTL', 30, 3600),
     },
+    ...readPayouts(read),
+  }
+  if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
+    problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
   }
   if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
   if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+/** Complaint refunds and payouts: REFUND_CURRENCY, PAYOUT_PROVIDER and WISE_*. */
+function readPayouts(read: Reader): Pick<Config, 'refundCurrency' | 'payouts'> {
+  const apiToken = read.optionalString('WISE_API_TOKEN')
+  const profileId = read.integer('WISE_PROFILE_ID', 0, 1, Number.MAX_SAFE_INTEGER)
+  return {
+    refundCurrency: read.currency('REFUND_CURRENCY', 'EUR'),
+    payouts: {
+      provider: read.oneOf('PAYOUT_PROVIDER', PAYOUT_PROVIDERS, apiToken ? 'wise' : 'manual'),
+      wise: {
+        apiToken,
+        profileId: profileId === 0 ? undefined : profileId,
+        baseUrl: read.url('WISE_BASE_URL', WISE_SANDBOX_URL).replace(/\/+$/, ''),
+        timeoutMs: read.duration('WISE_TIMEOUT', 15) * 1000,
+      },
+    },
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
+import { fileComplaint, REFUND_IBAN } from './helpers/complaints.ts'
 
 interface Operation {
   summary?: string
@@ -76,7 +77,14 @@ describe('the API documentation', () => {
   let operations: DocumentedOperation[]
   let admin: SignedInUser
   /** Objects that exist, so a route that answers 404 for a missing object gets to its body. */
-  let existing: { user: number; company: number; account: number; anticipation: number }
+  let existing: {
+    user: number
+    company: number
+    account: number
+    anticipation: number
+    payout: number
+    complaint: number
+  }
   /** A hotel with a room type, for the bookings routes. */
   let hotel: { id: number; room: number }
 
@@ -96,11 +104,13 @@ describe('the API documentation', () => {
   function existingUrlFor(path: string): string {
     if (path.startsWith('/api/hotels/')) return path.replace('{id}', String(hotel.id))
     if (path.startsWith('/api/rooms/')) return path.replace('{id}', String(hotel.room))
-    const id = path.startsWith('/api/users/')
-      ? existing.user
-      : path.startsWith('/api/anticipations/')
-        ? existing.anticipation
-        : existing.company
+    const byPrefix: [string, number][] = [
+      ['/api/users/', existing.user],
+      ['/api/anticipations/', existing.anticipation],
+      ['/api/payouts/', existing.payout],
+      ['/api/complaints/', existing.complaint],
+    ]
+    const id = byPrefix.find(([prefix]) => path.startsWith(prefix))?.[1] ?? existing.company
     return path.replace('{id}', String(id)).replace('{account_id}', String(existing.account))
   }
 
@@ -136,6 +146,16 @@ describe('the API documentation', () => {
       company: created.id,
       account: created.bank_accounts[0]?.id ?? 0,
       anticipation,
+      payout: (
+        await t.platform.payouts.create(t.platform.db, {
+          purpose: 'early_payment',
+          subjectId: anticipation,
+          amount: '10.00',
+          currency: 'EUR',
+          recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
+        })
+      ).id,
+      complaint: (await fileComplaint(t, await signIn(t, [], { iban: REFUND_IBAN }))).id,
     }
     const post = async (url: string, payload: object) => {
       const response = await t.app.inject({ method: 'POST', url, headers: admin.headers, payload })

@@ -13,6 +13,7 @@ import { createJobs, defineJob, type Jobs } from './jobs/jobs.ts'
 import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
+import { createPayoutsFromConfig, type Payouts } from './payouts/index.ts'
 
 /** Everything a module may use from the infrastructure, handed to `createXModule(platform)`. */
 export interface Platform {
@@ -35,6 +36,8 @@ export interface Platform {
   readonly images: Images
   /** `Idempotency-Key` support for routes that create money movements or bookings. */
   readonly idempotency: Idempotency
+  /** Money sent out (refunds, early payments) through the configured provider, by jobs. */
+  readonly payouts: Payouts
   /** Closes connections; call after the HTTP server and workers have stopped. */
   close(): Promise<void>
 }
@@ -97,6 +100,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     },
   })
   jobs.register([emailJob, processImage, purgeIdempotencyKeys])
+  const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock })
+  jobs.register(payouts.jobs)
   return {
     config,
     logger,
@@ -111,6 +116,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     storage,
     images,
     idempotency,
+    payouts: payouts.payouts,
     close: async () => {
       mailer.close()
       storage.close()

@@ -52,6 +52,13 @@ const INVALID_CREDENTIALS = 'No active account found with the given credentials'
 
 export type AuthService = ReturnType<typeof createAuthService>
 
+export interface UserProfile {
+  email: string
+  first_name: string
+  last_name: string
+  iban: string | null
+}
+
 export function createAuthService(
   db: AuthDb,
   clock: Clock,
@@ -303,6 +310,13 @@ export function createAuthService(
     return user ? { email: user.email, first_name: user.first_name } : undefined
   }
 
+  /** A user's names, email and refund IBAN (complaints pay refunds to it); undefined for unknown users. */
+  async function profileOf(id: number): Promise<UserProfile | undefined> {
+    const user = await repository.findUserById(db, id)
+    if (!user) return undefined
+    return { email: user.email, first_name: user.first_name, last_name: user.last_name, iban: user.iban }
+  }
+
   async function userIdByEmail(email: string): Promise<number | undefined> {
     return (await repository.findUserByEmail(db, email))?.id
   }
@@ -331,6 +345,7 @@ export function createAuthService(
     deactivate,
     assertUserExists,
     contactOf,
+    profileOf,
     userIdByEmail,
   }
 }

@@ -20,6 +20,8 @@ export interface AuthModule {
     createAccount: AuthService['createAccount']
     /** A user's email and first name, for other modules' emails. */
     contactOf: AuthService['contactOf']
+    /** A user's names, email and refund IBAN. */
+    profileOf: AuthService['profileOf']
     userIdByEmail: AuthService['userIdByEmail']
   }
 }
@@ -64,6 +66,7 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
       guards,
       createAccount: auth.createAccount,
       contactOf: auth.contactOf,
+      profileOf: auth.profileOf,
       userIdByEmail: auth.userIdByEmail,
     },
   }

@@ -12,6 +12,9 @@ import { createSuppliersService, type CompanyNames, type SuppliersService } from
 import { supplierRoutes } from './suppliers.routes.ts'
 import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.seed.ts'
 import type { Actor } from '../../platform/http/actor.ts'
+import type { EarlyPayments } from './early-payments.ts'
+
+export type { EarlyPaymentDestination, EarlyPayments } from './early-payments.ts'
 
 export interface SupplierPaymentsModule {
   routes: (app: App) => Promise<void>
@@ -30,6 +33,8 @@ export interface SupplierPaymentsDependencies {
   guards: Guards
   contacts: Contacts
   companies: CompanyNames
+  /** Pays approved anticipations (the payouts service); without it, approvals pay nothing. */
+  earlyPayments?: EarlyPayments
 }
 
 export function createSupplierPaymentsModule(
@@ -42,6 +47,7 @@ export function createSupplierPaymentsModule(
   const notifyJob = notifySupplierJob(db, platform.emails, deps.contacts, config.paymentCurrency)
   const payments = createSupplierPaymentsService(db, platform.clock, platform.jobs, notifyJob, {
     monthlyRate: config.anticipationMonthlyRate,
+    earlyPayments: deps.earlyPayments,
   })
   const party = createPartyGuard(suppliers)
   const routes = [

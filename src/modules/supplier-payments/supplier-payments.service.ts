@@ -18,6 +18,7 @@ import {
 import * as repository from './supplier-payments.repository.ts'
 import type { AnticipationRow, PaymentRow, PaymentsDb } from './supplier-payments.repository.ts'
 import type { NotifySupplierJob } from './supplier-payments.jobs.ts'
+import type { EarlyPayments } from './early-payments.ts'
 import type {
   Anticipation,
   LogEntry,
@@ -38,6 +39,8 @@ export interface Party {
 
 export interface PaymentsSettings {
   monthlyRate: string
+  /** Pays approved anticipations; absent, an approval pays nothing by itself. */
+  earlyPayments?: EarlyPayments | undefined
 }
 
 const INVALID_PAYMENT = 'Make sure you informed a valid payment.'
@@ -52,6 +55,7 @@ export function createSupplierPaymentsService(
   notifyJob: NotifySupplierJob,
   settings: PaymentsSettings,
 ) {
+  const { earlyPayments } = settings
   /** Payments a party may see: operators all, suppliers their own; others are 404 (not revealed). */
   function visible(party: Party, supplierId: number): boolean {
     return party.isOperator || party.supplierId === supplierId
@@ -175,6 +179,7 @@ export function createSupplierPaymentsService(
   async function decideAnticipation(party: Party, id: number, status: 'A' | 'D'): Promise<Anticipation> {
     const today = clock.today()
     const now = clock.now()
+    const destination = status === 'A' ? await earlyPaymentDestination(id) : undefined
     return transaction(db, async (tx) => {
       const decided = await repository.decideAnticipation(tx, { id, status, today, now })
       if (!decided) {
@@ -192,6 +197,10 @@ export function createSupplierPaymentsService(
         )
       }
       await repository.insertLog(tx, { anticipationId: id, userId: party.actor.userId, action: status, now })
+      if (destination && earlyPayments) {
+        const payout = { anticipationId: id, amount: formatMoney(decided.new_value), destination }
+        await earlyPayments.record(tx, payout)
+      }
       await notifySupplier(tx, status, id)
       return toAnticipation(decided)
     })
@@ -234,6 +243,17 @@ export function createSupplierPaymentsService(
       throw invalid('new_due_date', 'The new due date is too early: the discount would take the whole value.')
     }
     return terms
+  }
+
+  /**
+   * Where approving an anticipation pays it early. Looked up before the decision's transaction:
+   * another module's query inside it would wait for the connection it holds (PGlite has only one).
+   */
+  async function earlyPaymentDestination(anticipationId: number) {
+    if (!earlyPayments) return undefined
+    const anticipation = await repository.findAnticipation(db, anticipationId)
+    const supplier = anticipation && (await repository.findSupplier(db, anticipation.supplier_id))
+    return supplier ? earlyPayments.destination(supplier.company_id) : undefined
   }
 
   /** Enqueues the supplier's email in the transaction of the change it reports. */

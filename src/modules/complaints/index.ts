@@ -1,0 +1,42 @@
+import type { Guards } from '../../platform/http/guards.ts'
+import type { App } from '../../platform/http/server.ts'
+import type { JobDefinition } from '../../platform/jobs/jobs.ts'
+import type { Platform } from '../../platform/platform.ts'
+import { complaintRoutes } from './complaints.routes.ts'
+import type { ComplaintsTables } from './complaints.repository.ts'
+import { createComplaintsService, type People } from './complaints.service.ts'
+
+export type { Complaint } from './complaints.schemas.ts'
+
+export interface ComplaintsModule {
+  routes: (app: App) => Promise<void>
+  jobs: JobDefinition[]
+}
+
+export interface ComplaintsDependencies {
+  guards: Guards
+  /** The complainer's names, email and refund IBAN (the auth module provides them). */
+  people: People
+}
+
+export function createComplaintsModule(platform: Platform, deps: ComplaintsDependencies): ComplaintsModule {
+  const { config } = platform
+  const complaints = createComplaintsService(
+    platform.db.$extendTables<ComplaintsTables>(),
+    {
+      clock: platform.clock,
+      images: platform.images,
+      payouts: platform.payouts,
+      emails: platform.emails,
+      people: deps.people,
+    },
+    { currency: config.refundCurrency },
+  )
+  return {
+    routes: complaintRoutes(complaints, deps.guards, platform.idempotency, {
+      publicUrl: config.publicUrl,
+      maxPhotoBytes: config.uploadMaxBytes,
+    }),
+    jobs: [],
+  }
+}

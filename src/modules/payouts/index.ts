@@ -1,0 +1,71 @@
+import type { Guards } from '../../platform/http/guards.ts'
+import type { App } from '../../platform/http/server.ts'
+import type { JobDefinition } from '../../platform/jobs/jobs.ts'
+import type { Payouts } from '../../platform/payouts/index.ts'
+import type { Platform } from '../../platform/platform.ts'
+import type { EarlyPayments } from '../supplier-payments/index.ts'
+import { payoutRoutes } from './payouts.routes.ts'
+
+export type { Payout } from './payouts.schemas.ts'
+
+export interface PayoutsModule {
+  routes: (app: App) => Promise<void>
+  jobs: JobDefinition[]
+}
+
+/** The HTTP face of the platform's payouts (their jobs are the platform's). */
+export function createPayoutsModule(platform: Platform, deps: { guards: Guards }): PayoutsModule {
+  return { routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl), jobs: [] }
+}
+
+/** The default bank account of a company in a currency (the companies module provides it). */
+export interface DefaultAccounts {
+  defaultBankAccount(
+    companyId: number,
+    currency: string,
+  ): Promise<
+    | {
+        holder_name: string
+        iban: string | null
+        bank_code: string | null
+        branch: string | null
+        account_number: string | null
+      }
+    | undefined
+  >
+}
+
+/**
+ * Early payments of approved anticipations: an `early_payment` payout of the new value to the
+ * supplier company's default account in the payment currency. Without one, the payout is recorded
+ * as failed with that reason, for an operator to see; the approval still stands.
+ */
+export function createEarlyPayments(
+  payouts: Payouts,
+  accounts: DefaultAccounts,
+  currency: string,
+): EarlyPayments {
+  return {
+    async destination(companyId) {
+      const account = await accounts.defaultBankAccount(companyId, currency)
+      if (account?.iban) return { recipient: { holder_name: account.holder_name, iban: account.iban } }
+      if (account?.bank_code && account.branch && account.account_number) {
+        const { holder_name, bank_code, branch, account_number } = account
+        return { recipient: { holder_name, bank_code, branch, account_number } }
+      }
+      return { unavailable: `The supplier's company has no default bank account in ${currency}.` }
+    },
+    async record(executor, { anticipationId, amount, destination }) {
+      await payouts.create(executor, {
+        purpose: 'early_payment',
+        subjectId: anticipationId,
+        amount,
+        currency,
+        recipient: 'recipient' in destination ? destination.recipient : undefined,
+        // Created by the anticipation's approval: it is approved already.
+        approved: true,
+        ...('unavailable' in destination ? { unavailable: destination.unavailable } : {}),
+      })
+    },
+  }
+}

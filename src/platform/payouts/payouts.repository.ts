@@ -1,0 +1,238 @@
+import type { ColumnType, GeneratedAlways, Kysely, Selectable } from 'kysely'
+import type { PageRequest } from '../http/pagination.ts'
+import type { PayoutRecipient, ProviderIds } from './provider.ts'
+
+export const PAYOUT_STATUSES = [
+  'pending',
+  'prepared',
+  'approved',
+  'funded',
+  'completed',
+  'cancelled',
+  'failed',
+] as const
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
+export const PAYOUT_PURPOSES = ['complaint_refund', 'early_payment'] as const
+export type PayoutPurpose = (typeof PAYOUT_PURPOSES)[number]
+
+export type PayoutsTables = {
+  payouts: {
+    id: GeneratedAlways<number>
+    purpose: PayoutPurpose
+    subject_id: number
+    amount: string
+    currency: string
+    holder_name: string | null
+    iban: string | null
+    bank_code: string | null
+    branch: string | null
+    account_number: string | null
+    provider: 'manual' | 'wise'
+    idempotency_key: string
+    provider_quote_id: string | null
+    provider_recipient_id: string | null
+    provider_transfer_id: string | null
+    status: PayoutStatus
+    failure_reason: string | null
+    reference: string | null
+    approved_at: Date | null
+    funding_started_at: Date | null
+    created_at: ColumnType<Date, Date, never>
+    updated_at: Date
+  }
+}
+
+export type PayoutsDb = Kysely<PayoutsTables>
+export type PayoutRow = Selectable<PayoutsTables['payouts']>
+
+export const UNIQUE_SUBJECT = 'payouts_purpose_subject_id_key'
+
+/** States a payout can still be cancelled from, as long as its funding has not started. */
+const CANCELLABLE: PayoutStatus[] = ['pending', 'prepared', 'approved', 'failed']
+/** States whose work a provider may still fail. */
+const OPEN: PayoutStatus[] = ['pending', 'prepared', 'approved']
+
+export async function insertPayout(
+  db: PayoutsDb,
+  payout: {
+    purpose: PayoutPurpose
+    subjectId: number
+    amount: string
+    currency: string
+    recipient: PayoutRecipient | undefined
+    provider: 'manual' | 'wise'
+    idempotencyKey: string
+    failureReason: string | null
+    /** Approved from the start (an early payment is created by its approval). */
+    approved: boolean
+    now: Date
+  },
+): Promise<PayoutRow> {
+  const recipient = payout.recipient
+  return db
+    .insertInto('payouts')
+    .values({
+      purpose: payout.purpose,
+      subject_id: payout.subjectId,
+      amount: payout.amount,
+      currency: payout.currency,
+      holder_name: recipient?.holder_name ?? null,
+      iban: recipient && 'iban' in recipient ? recipient.iban : null,
+      bank_code: recipient && 'bank_code' in recipient ? recipient.bank_code : null,
+      branch: recipient && 'branch' in recipient ? recipient.branch : null,
+      account_number: recipient && 'account_number' in recipient ? recipient.account_number : null,
+      provider: payout.provider,
+      idempotency_key: payout.idempotencyKey,
+      status: payout.failureReason !== null ? 'failed' : payout.approved ? 'approved' : 'pending',
+      failure_reason: payout.failureReason,
+      approved_at: payout.approved ? payout.now : null,
+      created_at: payout.now,
+      updated_at: payout.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findPayout(db: PayoutsDb, id: number): Promise<PayoutRow | undefined> {
+  return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findPayoutBySubject(
+  db: PayoutsDb,
+  purpose: PayoutPurpose,
+  subjectId: number,
+): Promise<PayoutRow | undefined> {
+  return db
+    .selectFrom('payouts')
+    .selectAll()
+    .where('purpose', '=', purpose)
+    .where('subject_id', '=', subjectId)
+    .executeTakeFirst()
+}
+
+export async function listPayouts(
+  db: PayoutsDb,
+  filter: { status?: PayoutStatus | undefined; purpose?: PayoutPurpose | undefined },
+  page: PageRequest,
+): Promise<{ count: number; rows: PayoutRow[] }> {
+  let query = db.selectFrom('payouts')
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
+  if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose)
+  const [total, rows] = await Promise.all([
+    query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    query
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+  ])
+  return { count: total.count, rows }
+}
+
+/**
+ * Approves the subject's payout: from pending or prepared it becomes approved; a failed one only
+ * remembers the approval (a retry then resumes at funding). Once only.
+ */
+export async function approvePayout(
+  db: PayoutsDb,
+  purpose: PayoutPurpose,
+  subjectId: number,
+  now: Date,
+): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set((eb) => ({
+      approved_at: now,
+      updated_at: now,
+      status: eb
+        .case()
+        .when('status', 'in', ['pending', 'prepared'])
+        .then('approved' as PayoutStatus)
+        .else(eb.ref('status'))
+        .end(),
+    }))
+    .where('purpose', '=', purpose)
+    .where('subject_id', '=', subjectId)
+    .where('status', 'in', ['pending', 'prepared', 'failed'])
+    .where('approved_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Cancels the subject's payout unless it is final or its funding has started. */
+export async function cancelPayout(
+  db: PayoutsDb,
+  purpose: PayoutPurpose,
+  subjectId: number,
+  now: Date,
+): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('purpose', '=', purpose)
+    .where('subject_id', '=', subjectId)
+    .where('status', 'in', CANCELLABLE)
+    .where('funding_started_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Stores provider ids as soon as the provider gives them, whatever the status meanwhile. */
+export async function recordProviderIds(
+  db: PayoutsDb,
+  id: number,
+  ids: Partial<ProviderIds>,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('payouts')
+    .set({
+      ...(ids.quoteId !== undefined ? { provider_quote_id: ids.quoteId } : {}),
+      ...(ids.recipientId !== undefined ? { provider_recipient_id: ids.recipientId } : {}),
+      ...(ids.transferId !== undefined ? { provider_transfer_id: ids.transferId } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** One conditional move from one of `from` to `to`; undefined when the payout was not in `from`. */
+export async function movePayout(
+  db: PayoutsDb,
+  id: number,
+  from: PayoutStatus[],
+  to: PayoutStatus,
+  now: Date,
+  extra: { reference?: string; failure_reason?: string | null } = {},
+): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set({ status: to, updated_at: now, ...extra })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Marks the start of funding, once; from then on the payout can no longer be cancelled. */
+export async function startFunding(db: PayoutsDb, id: number, now: Date): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set((eb) => ({ funding_started_at: eb.fn.coalesce('funding_started_at', eb.val(now)), updated_at: now }))
+    .where('id', '=', id)
+    .where('status', '=', 'approved')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Fails a payout whose provider refused it, unless it moved on (cancelled, funded) meanwhile. */
+export async function failPayout(
+  db: PayoutsDb,
+  id: number,
+  reason: string,
+  now: Date,
+): Promise<PayoutRow | undefined> {
+  return movePayout(db, id, OPEN, 'failed', now, { failure_reason: reason.slice(0, 1000) })
+}

@@ -1,0 +1,68 @@
+/** Where a payout goes: an IBAN, or a domestic account (bank code, branch, account number). */
+export type PayoutRecipient =
+  | { holder_name: string; iban: string }
+  | { holder_name: string; bank_code: string; branch: string; account_number: string }
+
+/** The ids a provider gave the steps of one payout so far (null: not done yet). */
+export interface ProviderIds {
+  quoteId: string | null
+  recipientId: string | null
+  transferId: string | null
+}
+
+/** What a provider needs to know about a payout. */
+export interface ProviderPayout {
+  id: number
+  /** Sent as the provider's own idempotency key (Wise: customerTransactionId); stored before any call. */
+  idempotencyKey: string
+  /** Decimal string with two places ("120.00"). */
+  amount: string
+  currency: string
+  recipient: PayoutRecipient
+  /** Shown to the recipient (bank statement). */
+  reference: string
+  ids: ProviderIds
+}
+
+/**
+ * A payout provider. Calls happen only in jobs (never in a request or a transaction), and each call
+ * must be safe to repeat: a job can die after the provider answered and before the answer was stored.
+ */
+export interface PayoutProvider {
+  readonly name: 'manual' | 'wise'
+  /** False for a provider that only records payouts for a person to execute (manual). */
+  readonly executesTransfers: boolean
+  /**
+   * Creates the transfer, not funded, resuming after the steps whose ids `payout.ids` already has;
+   * `record` stores each new id as soon as the provider gives it.
+   */
+  prepare(payout: ProviderPayout, record: (ids: Partial<ProviderIds>) => Promise<void>): Promise<ProviderIds>
+  /** Funds the prepared transfer; funding one that is already funded does nothing. */
+  fund(payout: ProviderPayout): Promise<void>
+  /** Cancels the prepared transfer; cancelling one that is already cancelled does nothing. */
+  cancel(payout: ProviderPayout): Promise<void>
+}
+
+/**
+ * A provider's refusal or failure, with a message fit for the payout's failure reason (never a
+ * credential). `permanent`: retrying the same call will not help (a refused account, a bad token);
+ * otherwise (5xx, network, timeout) the job retries.
+ */
+export class PayoutProviderError extends Error {
+  readonly permanent: boolean
+
+  constructor(message: string, options: { permanent: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause })
+    this.name = 'PayoutProviderError'
+    this.permanent = options.permanent
+  }
+}
+
+/** Records payouts for a person to execute and mark paid; calls nothing. */
+export const manualProvider: PayoutProvider = {
+  name: 'manual',
+  executesTransfers: false,
+  prepare: async (payout) => payout.ids,
+  fund: async () => undefined,
+  cancel: async () => undefined,
+}

@@ -1,0 +1,127 @@
+import {
+  PayoutProviderError,
+  type PayoutProvider,
+  type ProviderIds,
+  type ProviderPayout,
+} from './provider.ts'
+import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
+
+export interface WiseSettings {
+  /** The profile that pays; when absent, the business profile (or else the first) of the token. */
+  profileId: number | undefined
+}
+
+/**
+ * Pays through Wise from the profile's balance: quote → recipient account → transfer (prepare), fund
+ * (fund), cancel. Every step resumes from what is stored: a retried job reuses the stored quote and
+ * recipient, and the transfer is created with the payout's idempotency key as customerTransactionId,
+ * so a retry after a lost answer gets the same transfer back instead of a second one.
+ */
+export function createWiseProvider(client: WiseClient, settings: WiseSettings): PayoutProvider {
+  let profile: number | undefined = settings.profileId
+
+  async function profileId(): Promise<number> {
+    if (profile !== undefined) return profile
+    const profiles = await client.listProfiles()
+    const chosen = profiles.find((p) => p.type.toLowerCase() === 'business') ?? profiles[0]
+    if (!chosen)
+      throw new PayoutProviderError('The Wise token has no profile to pay from.', { permanent: true })
+    profile = chosen.id
+    return chosen.id
+  }
+
+  function transferIdOf(payout: ProviderPayout): number {
+    if (payout.ids.transferId === null) {
+      throw new PayoutProviderError('The payout has no Wise transfer yet.', { permanent: true })
+    }
+    return Number(payout.ids.transferId)
+  }
+
+  return {
+    name: 'wise',
+    executesTransfers: true,
+
+    async prepare(payout, record) {
+      const ids: ProviderIds = { ...payout.ids }
+      if (ids.transferId !== null) return ids
+      const { recipient } = payout
+      if (!('iban' in recipient)) {
+        throw new PayoutProviderError('Wise payouts go to IBAN accounts only; this recipient has none.', {
+          permanent: true,
+        })
+      }
+      const paying = await profileId()
+      if (ids.recipientId === null) {
+        const account = await client.createIbanRecipient({
+          profile: paying,
+          accountHolderName: recipient.holder_name,
+          currency: payout.currency,
+          iban: recipient.iban,
+          legalType: 'PRIVATE',
+        })
+        ids.recipientId = String(account.id)
+        await record({ recipientId: ids.recipientId })
+      }
+      if (ids.quoteId === null) {
+        const quote = await client.createQuote(paying, {
+          sourceCurrency: payout.currency,
+          targetCurrency: payout.currency,
+          targetAmount: payout.amount,
+          targetAccount: Number(ids.recipientId),
+        })
+        ids.quoteId = quote.id
+        await record({ quoteId: ids.quoteId })
+      }
+      const transfer = await client.createTransfer({
+        targetAccount: Number(ids.recipientId),
+        quoteUuid: ids.quoteId,
+        customerTransactionId: payout.idempotencyKey,
+        reference: payout.reference,
+      })
+      ids.transferId = String(transfer.id)
+      await record({ transferId: ids.transferId })
+      return ids
+    },
+
+    async fund(payout) {
+      const transferId = transferIdOf(payout)
+      // A retry after a lost answer finds the transfer already funded and leaves it alone.
+      const transfer = await client.getTransfer(transferId)
+      if (isFundedStatus(transfer.status)) return
+      if (transfer.status === 'cancelled') {
+        throw new PayoutProviderError('The Wise transfer was cancelled; it cannot be funded.', {
+          permanent: true,
+        })
+      }
+      let funding
+      try {
+        funding = await client.fundTransfer(await profileId(), transferId)
+      } catch (error) {
+        // Refused because another run funded it meanwhile: funded is what was asked for.
+        if (
+          error instanceof WiseApiError &&
+          error.permanent &&
+          isFundedStatus((await client.getTransfer(transferId)).status)
+        )
+          return
+        throw error
+      }
+      if (funding.status !== 'COMPLETED') {
+        // Insufficient funds included: an admin retries the payout once the balance is topped up.
+        throw new PayoutProviderError(
+          `Wise did not fund the transfer: ${funding.errorCode ?? funding.status}.`,
+          {
+            permanent: true,
+          },
+        )
+      }
+    },
+
+    async cancel(payout) {
+      const transferId = transferIdOf(payout)
+      const transfer = await client.getTransfer(transferId)
+      if (transfer.status === 'cancelled') return
+      await client.cancelTransfer(transferId)
+    },
+  }
+}
