@@ -23,10 +23,10 @@ const COLUMNS =
 function list(count: string, branches: ((n: () => string) => string)[], first: number): string {
   let next = first
   const n = () => `$${next++}`
-  const parts = branches.map(
-    (conditions) =>
-      `((select "payments"."id", "payments"."due_date" from "payments" where ${conditions(n)} order by "payments"."due_date", "payments"."id" limit ${n()}))`,
-  )
+  const parts = branches.map((conditions) => {
+    const where = conditions(n)
+    return `((select "payments"."id", "payments"."due_date" from "payments"${where ? ` where ${where}` : ''} order by "payments"."due_date", "payments"."id" limit ${n()}))`
+  })
   const ids = `select "matching"."id" from (${parts.join(' union all ')}) as "matching" order by "matching"."due_date", "matching"."id" limit ${n()} offset ${n()}`
   const rows = `${COLUMNS} from (${ids}) as "page" inner join "payments" on "payments"."id" = "page"."id"`
   return `select counted.count, listed.* from (${count}) counted left join lateral ((${rows})) listed on true order by listed.due_date, listed.id`
@@ -47,26 +47,11 @@ export const SUPPLIER_AVAILABLE: Statement[] = [
   },
 ]
 
-/** Every payment, as an operator sees them: the four anticipation statuses merged. */
+/** Every payment, as an operator sees them: one range of the (due_date, id) index. */
 export const ALL_PAYMENTS: Statement[] = [
   {
-    text: list(
-      'select coalesce(sum(payments), 0)::bigint as count from "payment_counts"',
-      ['none', 'PC', 'A', 'D'].map(() => (n: () => string) => `"payments"."anticipation" = ${n()}`),
-      1,
-    ),
-    params: [
-      'none',
-      'branch_limit',
-      'pc',
-      'branch_limit',
-      'a',
-      'branch_limit',
-      'd',
-      'branch_limit',
-      'limit',
-      'offset',
-    ],
+    text: list('select coalesce(sum(payments), 0)::bigint as count from "payment_counts"', [() => ''], 1),
+    params: ['branch_limit', 'limit', 'offset'],
   },
 ]
 

@@ -104,6 +104,18 @@ function run(command: string, args: string[], timeoutMs: number, env: NodeJS.Pro
   })
 }
 
+/** Statements seen on the server's connections; long ones only as far as PostgreSQL shows them. */
+export interface SeenStatements {
+  whole: Set<string>
+  /** Statements cut at `track_activity_query_size`: only their beginning is known. */
+  truncated: Set<string>
+}
+
+/** Whether `text` was seen, whole or as far as pg_stat_activity shows it. */
+export function wasSeen(text: string, seen: SeenStatements): boolean {
+  return seen.whole.has(text) || [...seen.truncated].some((start) => text.startsWith(start))
+}
+
 /**
  * Samples what the server's connections (application_name 'bureau') run while `during` runs: the
  * statements of the endpoint under load, to check the SQL given to pgbench is the same.
@@ -111,16 +123,17 @@ function run(command: string, args: string[], timeoutMs: number, env: NodeJS.Pro
 export async function captureStatements<T>(
   client: pg.Client,
   during: Promise<T>,
-): Promise<{ result: T; statements: Set<string> }> {
-  const statements = new Set<string>()
+): Promise<{ result: T; statements: SeenStatements }> {
+  const statements: SeenStatements = { whole: new Set(), truncated: new Set() }
   const done = new AbortController()
   const sampling = (async () => {
     while (!done.signal.aborted) {
-      const { rows } = await client.query<{ query: string }>(
-        `select query from pg_stat_activity
+      const { rows } = await client.query<{ query: string; truncated: boolean }>(
+        `select query, octet_length(query) >= current_setting('track_activity_query_size')::int - 1 as truncated
+         from pg_stat_activity
          where datname = current_database() and application_name = 'bureau' and query <> ''`,
       )
-      for (const row of rows) statements.add(row.query)
+      for (const row of rows) (row.truncated ? statements.truncated : statements.whole).add(row.query)
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   })().catch(() => undefined) // a failed sample only means fewer statements seen: the check then says so

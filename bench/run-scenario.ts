@@ -3,7 +3,7 @@ import type { BenchDatabase } from './database.ts'
 import { pgbenchScript, withValues } from './list-sql.ts'
 import { drive, probe, type LoadResult, type Scenario, type ScenarioKind } from './load.ts'
 import type { BenchOptions } from './options.ts'
-import { captureStatements, runPgbench, type PgbenchResult } from './pgbench.ts'
+import { captureStatements, runPgbench, wasSeen, type PgbenchResult } from './pgbench.ts'
 import type { ListScenario } from './scenarios.ts'
 import type { BenchServer } from './server.ts'
 
@@ -69,7 +69,7 @@ export async function measure(bench: Bench, kind: ScenarioKind, scenario: Scenar
 export async function measureList(bench: Bench, scenario: ListScenario): Promise<ScenarioResult> {
   const { options, database, say } = bench
   const { result, statements } = await captureStatements(database.client, measure(bench, 'list', scenario))
-  const unseen = scenario.sql.statements.map((s) => s.text).filter((text) => !statements.has(text))
+  const unseen = scenario.sql.statements.map((s) => s.text).filter((text) => !wasSeen(text, statements))
   say(
     unseen.length === 0
       ? '  the server ran the same SQL pgbench runs (seen in pg_stat_activity)'

@@ -53,11 +53,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     after insert or delete or update of status, payment_id on anticipations
     for each row execute function payments_follow_anticipation()`.execute(db)
 
-  // Lists in order (due_date, id), with or without a supplier, one index range per anticipation status
-  // (an equality, so each range is in due_date, id order): a status filter reads the ranges it covers, merged in order, and the whole list
-  // merges all four. So the payments table needs no index per filter, and an anticipation's change
-  // rewrites three index entries of its payment rather than one per filter.
-  await sql`drop index payments_due_date_id_idx`.execute(db)
+  // Lists in order (due_date, id), one index range per anticipation status (an equality, so each
+  // range is in due_date, id order): a status filter reads the ranges it covers, merged in order, and a
+  // supplier's whole list merges all four; an operator's whole list keeps the (due_date, id) index. So
+  // payments need no index per filter, and an anticipation's change rewrites four index entries of its
+  // payment rather than one per filter.
   await sql`drop index payments_supplier_due_date_id_idx`.execute(db)
   await sql`create index payments_anticipation_due_date_id_idx on payments (anticipation, due_date, id)`.execute(
     db,
@@ -142,7 +142,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table payment_counts`.execute(db)
   await sql`drop index payments_supplier_anticipation_due_date_id_idx`.execute(db)
   await sql`drop index payments_anticipation_due_date_id_idx`.execute(db)
-  await sql`create index payments_due_date_id_idx on payments (due_date, id)`.execute(db)
   await sql`create index payments_supplier_due_date_id_idx on payments (supplier_id, due_date, id)`.execute(
     db,
   )

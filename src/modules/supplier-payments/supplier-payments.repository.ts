@@ -114,11 +114,11 @@ const STATUS_MEANING: Record<
  */
 function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: number }) {
   const { anticipations, due } = STATUS_MEANING[filter.status ?? 'any']
-  const branches = anticipations.map((status) => {
-    let branch = db
-      .selectFrom('payments')
-      .select(['payments.id', 'payments.due_date'])
-      .where('payments.anticipation', '=', status)
+  // Every payment, as an operator lists them: one range of the (due_date, id) index instead.
+  const ranges = filter.status === undefined && filter.supplierId === undefined ? [undefined] : anticipations
+  const branches = ranges.map((status) => {
+    let branch = db.selectFrom('payments').select(['payments.id', 'payments.due_date'])
+    if (status !== undefined) branch = branch.where('payments.anticipation', '=', status)
     if (filter.supplierId !== undefined) branch = branch.where('payments.supplier_id', '=', filter.supplierId)
     if (due) branch = branch.where('payments.due_date', due, filter.today)
     return sql`(${branch
