@@ -1,6 +1,5 @@
-import { hash } from '@node-rs/argon2'
 import type pg from 'pg'
-import { BENCH_PASSWORD } from './data.ts'
+import { benchPasswordHash, bulkLoad } from './data.ts'
 
 export const GUESTS = 50
 export const CITIES = [
@@ -53,13 +52,8 @@ export async function generateBookingData(
   today: string,
 ): Promise<BookingsDataSet> {
   const started = performance.now()
-  const passwordHash = await hash(BENCH_PASSWORD, { memoryCost: 19_456, timeCost: 2, parallelism: 1 })
-  await client.query('begin')
-  try {
-    const { rows: roles } = await client.query<{ rolsuper: boolean }>(
-      'select rolsuper from pg_roles where rolname = current_user',
-    )
-    if (roles[0]?.rolsuper) await client.query('set local session_replication_role = replica')
+  const passwordHash = await benchPasswordHash()
+  await bulkLoad(client, async () => {
     await client.query(
       `insert into users (email, password_hash, first_name, last_name, roles, email_verified_at, created_at, updated_at)
        select format('guest-%s@bench.bureau.test', lpad(n::text, 3, '0')), $1, 'Guest', lpad(n::text, 3, '0'),
@@ -97,11 +91,7 @@ export async function generateBookingData(
        order by r.id, k`,
       [today],
     )
-    await client.query('commit')
-  } catch (error) {
-    await client.query('rollback')
-    throw error
-  }
+  })
   await client.query('vacuum (analyze) users, hotels, rooms, bookings')
   return { today, ...(await counts(client, today)), seconds: (performance.now() - started) / 1000 }
 }

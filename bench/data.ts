@@ -9,6 +9,31 @@ export function supplierEmail(n: number): string {
   return `supplier-${String(n).padStart(3, '0')}@bench.bureau.test`
 }
 
+/** The argon2id hash of BENCH_PASSWORD with Bureau's parameters (src/modules/auth/passwords.ts), for every user. */
+export function benchPasswordHash(): Promise<string> {
+  return hash(BENCH_PASSWORD, { memoryCost: 19_456, timeCost: 2, parallelism: 1 })
+}
+
+/**
+ * Runs a bulk load in one transaction. Every row it writes must be consistent by construction: a
+ * superuser skips the per-row triggers of the load (foreign keys, and Bureau's own triggers, whose
+ * work the load then does itself); anyone else just loads more slowly.
+ */
+export async function bulkLoad(client: pg.Client, load: () => Promise<void>): Promise<void> {
+  await client.query('begin')
+  try {
+    const { rows: roles } = await client.query<{ rolsuper: boolean }>(
+      'select rolsuper from pg_roles where rolname = current_user',
+    )
+    if (roles[0]?.rolsuper) await client.query('set local session_replication_role = replica')
+    await load()
+    await client.query('commit')
+  } catch (error) {
+    await client.query('rollback')
+    throw error
+  }
+}
+
 export interface DataSet {
   today: string
   payments: number
@@ -26,17 +51,9 @@ export interface DataSet {
  */
 export async function generateData(client: pg.Client, payments: number, today: string): Promise<DataSet> {
   const started = performance.now()
-  // argon2id with Bureau's parameters (src/modules/auth/passwords.ts), computed once for every user.
-  const passwordHash = await hash(BENCH_PASSWORD, { memoryCost: 19_456, timeCost: 2, parallelism: 1 })
+  const passwordHash = await benchPasswordHash()
   const anticipations = Math.round(payments * 0.3)
-  await client.query('begin')
-  try {
-    // Every row below is consistent by construction: a superuser skips the per-row foreign key
-    // triggers of the load (anyone else just loads more slowly).
-    const { rows: roles } = await client.query<{ rolsuper: boolean }>(
-      'select rolsuper from pg_roles where rolname = current_user',
-    )
-    if (roles[0]?.rolsuper) await client.query('set local session_replication_role = replica')
+  await bulkLoad(client, async () => {
     await client.query(
       `insert into users (email, password_hash, first_name, last_name, roles, email_verified_at, created_at, updated_at)
        select format('supplier-%s@bench.bureau.test', lpad(n::text, 3, '0')), $1, 'Supplier', lpad(n::text, 3, '0'),
@@ -105,11 +122,7 @@ export async function generateData(client: pg.Client, payments: number, today: s
        where a.payment_id = p.id and p.anticipation <> a.status`,
     )
     await client.query('select rebuild_payment_counts()')
-    await client.query('commit')
-  } catch (error) {
-    await client.query('rollback')
-    throw error
-  }
+  })
   await client.query(
     'vacuum (analyze) users, companies, suppliers, payments, anticipations, anticipation_logs, payment_counts, supplier_payment_counts',
   )

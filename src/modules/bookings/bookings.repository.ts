@@ -448,38 +448,30 @@ export async function attachRoomImage(db: BookingsDb, roomId: number, imageId: s
   await db.insertInto('room_images').values({ room_id: roomId, image_id: imageId, created_at: now }).execute()
 }
 
-/** Image ids of each hotel, oldest first. */
-export async function hotelImageIds(
+/** Image ids of each hotel (or room), oldest first. */
+export async function imageIdsOf(
   db: BookingsDb,
-  hotelIds: readonly number[],
+  owner: 'hotel' | 'room',
+  ids: readonly number[],
 ): Promise<Map<number, string[]>> {
   const found = new Map<number, string[]>()
-  if (hotelIds.length === 0) return found
-  const rows = await db
-    .selectFrom('hotel_images')
-    .select(['hotel_id as owner', 'image_id'])
-    .where('hotel_id', 'in', [...hotelIds])
-    .orderBy('created_at')
-    .orderBy('image_id')
-    .execute()
-  for (const row of rows) found.set(row.owner, [...(found.get(row.owner) ?? []), row.image_id])
-  return found
-}
-
-/** Image ids of each room, oldest first. */
-export async function roomImageIds(
-  db: BookingsDb,
-  roomIds: readonly number[],
-): Promise<Map<number, string[]>> {
-  const found = new Map<number, string[]>()
-  if (roomIds.length === 0) return found
-  const rows = await db
-    .selectFrom('room_images')
-    .select(['room_id as owner', 'image_id'])
-    .where('room_id', 'in', [...roomIds])
-    .orderBy('created_at')
-    .orderBy('image_id')
-    .execute()
+  if (ids.length === 0) return found
+  const rows =
+    owner === 'hotel'
+      ? await db
+          .selectFrom('hotel_images')
+          .select(['hotel_id as owner', 'image_id'])
+          .where('hotel_id', 'in', [...ids])
+          .orderBy('created_at')
+          .orderBy('image_id')
+          .execute()
+      : await db
+          .selectFrom('room_images')
+          .select(['room_id as owner', 'image_id'])
+          .where('room_id', 'in', [...ids])
+          .orderBy('created_at')
+          .orderBy('image_id')
+          .execute()
   for (const row of rows) found.set(row.owner, [...(found.get(row.owner) ?? []), row.image_id])
   return found
 }

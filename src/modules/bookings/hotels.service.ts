@@ -40,8 +40,9 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const location = query.location?.trim() === '' ? undefined : query.location?.trim()
     return cache.search([location, stay?.dateFrom, stay?.dateTo, page.limit, page.offset], async () => {
       const { count, rows } = await repository.searchHotels(db, { location, stay }, page)
-      const imageIds = await repository.hotelImageIds(
+      const imageIds = await repository.imageIdsOf(
         db,
+        'hotel',
         rows.map((row) => row.id),
       )
       const urls = await images.urls([...imageIds.values()].flat())
@@ -71,7 +72,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   }
 
   async function hotelWithImages(row: HotelRow): Promise<Hotel> {
-    const imageIds = await repository.hotelImageIds(db, [row.id])
+    const imageIds = await repository.imageIdsOf(db, 'hotel', [row.id])
     const ids = imageIds.get(row.id) ?? []
     return toHotel(row, imagesOf(ids, await images.urls(ids)), null)
   }
@@ -81,8 +82,9 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const stay = stayOf(query)
     return cache.rooms(hotelId, [stay?.dateFrom, stay?.dateTo], async () => {
       const rows = await repository.listRooms(db, hotelId, stay)
-      const imageIds = await repository.roomImageIds(
+      const imageIds = await repository.imageIdsOf(
         db,
+        'room',
         rows.map((row) => row.id),
       )
       const urls = await images.urls([...imageIds.values()].flat())
@@ -177,7 +179,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     })
     if (!row) throw notFound('Room')
     await cache.purge(row.hotel_id)
-    const imageIds = (await repository.roomImageIds(db, [id])).get(id) ?? []
+    const imageIds = (await repository.imageIdsOf(db, 'room', [id])).get(id) ?? []
     return toRoom(row, imagesOf(imageIds, await images.urls(imageIds)), null, undefined)
   }
 
