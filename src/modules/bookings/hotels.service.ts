@@ -201,8 +201,9 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   /** Stores an uploaded image of a hotel; its variants are made in the background. */
   async function addHotelImage(hotelId: number, bytes: Buffer): Promise<Image> {
     await getHotelRow(hotelId)
+    const stored = await images.store(bytes)
     const { id } = await transaction(db, async (tx) => {
-      const image = await images.accept(bytes, tx)
+      const image = await images.record(stored, tx)
       await repository.attachHotelImage(tx, hotelId, image.id, clock.now())
       return image
     })
@@ -214,8 +215,9 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   async function addRoomImage(roomId: number, bytes: Buffer): Promise<Image> {
     const room = await repository.findRoom(db, roomId)
     if (!room) throw notFound('Room')
+    const stored = await images.store(bytes)
     const { id } = await transaction(db, async (tx) => {
-      const image = await images.accept(bytes, tx)
+      const image = await images.record(stored, tx)
       await repository.attachRoomImage(tx, roomId, image.id, clock.now())
       return image
     })

@@ -140,8 +140,9 @@ export function createComplaintsService(
     if (input.extension !== undefined) checkExtension(input.extension, input.photo, fields)
     fields.throwIfAny()
     if (typeof amount === 'string') throw invalid('amount', amount)
+    const stored = await images.store(input.photo, 'photo')
     const row = await transaction(db, async (tx) => {
-      const photo = await images.accept(input.photo, tx, 'photo')
+      const photo = await images.record(stored, tx)
       const complaint = await repository.insertComplaint(tx, {
         title,
         description,

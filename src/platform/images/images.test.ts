@@ -60,7 +60,8 @@ function picture(width: number, height: number) {
 }
 
 async function accept(bytes: Buffer): Promise<string> {
-  const { id } = await transaction(database.db, (tx) => images.accept(bytes, tx, 'photo'))
+  const stored = await images.store(bytes, 'photo')
+  const { id } = await transaction(database.db, (tx) => images.record(stored, tx))
   return id
 }
 
@@ -125,12 +126,20 @@ describe('accepting an upload', () => {
     assert.equal(error.kind, 'invalid')
   })
 
+  it('storing an upload writes no row: only recording it, in a transaction, does', async () => {
+    const stored = await images.store(await picture(20, 20).png().toBuffer())
+    assert.equal(await imageRow(stored.id), undefined)
+    await transaction(database.db, (tx) => images.record(stored, tx))
+    assert.equal((await imageRow(stored.id))?.status, 'pending')
+  })
+
   it('an upload in a rolled-back transaction leaves no image and no job', async () => {
     await jobs.drain() // the jobs of earlier tests, so that only this test's are left to count
+    const stored = await images.store(await picture(20, 20).png().toBuffer())
     let id = ''
     await assert.rejects(
       transaction(database.db, async (tx) => {
-        id = (await images.accept(await picture(20, 20).png().toBuffer(), tx)).id
+        id = (await images.record(stored, tx)).id
         throw new Error('rolled back')
       }),
     )

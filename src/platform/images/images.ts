@@ -44,12 +44,24 @@ export interface ImageUrls {
   variants: { size: number; width: number; height: number; url: string }[]
 }
 
+/** An upload that passed the checks and is in storage, not yet recorded. */
+export interface StoredImage {
+  id: string
+  key: string
+  contentType: string
+  width: number
+  height: number
+}
+
 export interface Images {
   /**
-   * Checks an upload by its bytes (JPEG, PNG or WebP; size and pixel limits), stores it, and
-   * enqueues its resizing in `executor`'s transaction. `field` names the upload in error messages.
+   * Checks an upload by its bytes (JPEG, PNG or WebP; size and pixel limits) and stores it. Call it
+   * before the transaction that records it: storage may be a network call. `field` names the upload
+   * in error messages.
    */
-  accept(bytes: Buffer, executor: QueryRunner, field?: string): Promise<{ id: string }>
+  store(bytes: Buffer, field?: string): Promise<StoredImage>
+  /** Records a stored image and enqueues its resizing, in `executor`'s transaction. */
+  record(image: StoredImage, executor: QueryRunner): Promise<{ id: string }>
   urls(ids: readonly string[]): Promise<Map<string, ImageUrls>>
 }
 
@@ -117,7 +129,7 @@ export function createImages(deps: {
   })
 
   const images: Images = {
-    async accept(bytes, executor, field = 'image') {
+    async store(bytes, field = 'image') {
       if (bytes.length > limits.maxBytes) {
         throw new AppError(
           'too_large',
@@ -149,10 +161,14 @@ export function createImages(deps: {
       // Stored before the row commits: a rolled-back request leaves an orphan file, never a row
       // pointing at nothing.
       await storage.put(key, bytes, CONTENT_TYPES[type])
+      return { id, key, contentType: CONTENT_TYPES[type], width, height }
+    },
+
+    async record({ id, key, contentType, width, height }, executor) {
       const now = clock.now()
       await sql`
         insert into images (id, original_key, content_type, width, height, status, created_at, updated_at)
-        values (${id}, ${key}, ${CONTENT_TYPES[type]}, ${width}, ${height}, 'pending', ${now}, ${now})
+        values (${id}, ${key}, ${contentType}, ${width}, ${height}, 'pending', ${now}, ${now})
       `.execute(executor)
       await jobs.send(processImage, { imageId: id }, { executor })
       return { id }
