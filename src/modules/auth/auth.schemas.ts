@@ -1,10 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { ROLES } from '../../platform/http/actor.ts'
-import { PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
-
-// In a sub-schema of its own: a schema's `x-error` replaces the message of every problem found by that
-// schema, and a name that is too long or not a string is not blank.
-const NOT_BLANK = { allOf: [{ pattern: '\\S', 'x-error': 'This field may not be blank.' }] }
+import { NOT_BLANK, PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
 
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['ana@example.com'] })
 export const Password = Type.String({

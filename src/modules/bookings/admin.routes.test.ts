@@ -140,6 +140,42 @@ describe('hotels and rooms as administrators keep them', () => {
     const empty = await as(admin, { method: 'PATCH', url: `/api/hotels/${hotel.id}`, payload: {} })
     assert.equal(empty.statusCode, 400, empty.body)
   })
+
+  it('refuses names, locations and services of only spaces (400 on the field, never a 500)', async () => {
+    const { hotel, room } = await hotelWithRoom()
+    const blankHotel = await as(admin, {
+      method: 'POST',
+      url: '/api/hotels',
+      payload: { name: '   ', location: ' ', services: [' '] },
+    })
+    assert.deepEqual(assertInvalid(blankHotel), {
+      name: ['This field may not be blank.'],
+      location: ['This field may not be blank.'],
+      'services.0': ['This field may not be blank.'],
+    })
+    const renamed = await as(admin, {
+      method: 'PATCH',
+      url: `/api/hotels/${hotel.id}`,
+      payload: { name: '  ' },
+    })
+    assert.deepEqual(assertInvalid(renamed), { name: ['This field may not be blank.'] })
+    const blankRoom = await as(admin, {
+      method: 'PATCH',
+      url: `/api/rooms/${room.id}`,
+      payload: { name: ' ' },
+    })
+    assert.deepEqual(assertInvalid(blankRoom), { name: ['This field may not be blank.'] })
+  })
+
+  it('refuses a null character in a search or a name with 400', async () => {
+    assertInvalid(await t.app.inject({ method: 'GET', url: '/api/hotels?location=%00' }))
+    const named = await as(admin, {
+      method: 'POST',
+      url: '/api/hotels',
+      payload: { name: 'Hotel\u0000', location: 'Rio' },
+    })
+    assert.deepEqual(Object.keys(assertInvalid(named)), ['name'])
+  })
 })
 
 describe('deleting rooms and hotels', () => {

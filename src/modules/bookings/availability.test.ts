@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { addDays, nightsBetween, overlaps, roomsLeft, stayProblems, totalCost } from './availability.ts'
+import {
+  addDays,
+  fullestNight,
+  nightsBetween,
+  overlaps,
+  roomsLeft,
+  stayProblems,
+  totalCost,
+} from './availability.ts'
 
 const TODAY = '2026-03-02'
 const stay = (dateFrom: string, dateTo: string) => ({ dateFrom, dateTo })
@@ -36,6 +44,20 @@ describe('roomsLeft', () => {
     assert.equal(roomsLeft(2, booked, stay('2026-03-05', '2026-03-08')), 1)
     booked.push(stay('2026-03-07', '2026-03-09'))
     assert.equal(roomsLeft(2, booked, stay('2026-03-05', '2026-03-08')), 0)
+  })
+
+  it('counts a guest leaving and one arriving on the same day as one room, not two', () => {
+    const booked = [stay('2026-03-05', '2026-03-07'), stay('2026-03-07', '2026-03-09')]
+    assert.equal(fullestNight(booked, stay('2026-03-05', '2026-03-09')), 1)
+  })
+
+  it('counts stays centuries ahead as it counts next week’s (by arrivals and departures, not by night)', () => {
+    const booked = [
+      stay('9999-11-30', '9999-12-02'),
+      stay('9999-12-01', '9999-12-03'),
+      stay('2026-03-05', '2026-03-06'),
+    ]
+    assert.equal(fullestNight(booked, stay(TODAY, '9999-12-31')), 2)
   })
 
   it('is never below zero', () => {

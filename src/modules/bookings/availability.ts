@@ -50,11 +50,23 @@ export function stayProblems(
   return Object.keys(errors).length > 0 ? errors : undefined
 }
 
-/** The most confirmed bookings on any one night of `stay`. */
+/**
+ * The most confirmed bookings on any one night of `stay`: a sweep over the arrivals and departures
+ * inside it, so its cost follows the number of bookings, not the length of the stay.
+ */
 export function fullestNight(confirmed: readonly Stay[], stay: Stay): number {
+  const changes: { date: string; delta: number }[] = []
+  for (const booking of confirmed) {
+    const from = booking.dateFrom > stay.dateFrom ? booking.dateFrom : stay.dateFrom
+    const to = booking.dateTo < stay.dateTo ? booking.dateTo : stay.dateTo
+    if (from < to) changes.push({ date: from, delta: 1 }, { date: to, delta: -1 })
+  }
+  // Nights are half-open: on one date, departures come before arrivals.
+  changes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.delta - b.delta))
+  let taken = 0
   let fullest = 0
-  for (let night = stay.dateFrom; night < stay.dateTo; night = addDays(night, 1)) {
-    const taken = confirmed.filter((booking) => booking.dateFrom <= night && night < booking.dateTo).length
+  for (const { delta } of changes) {
+    taken += delta
     fullest = Math.max(fullest, taken)
   }
   return fullest

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
+import { NOT_BLANK, PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
 
 const Id = (description: string, example = 1) =>
   Type.Integer({ minimum: 1, maximum: 2147483647, description, examples: [example] })
@@ -11,14 +11,20 @@ const MoneyInput = Type.Union([Type.String({ maxLength: 20 }), Type.Number()], {
     'Price per night: a decimal string ("120.00") or a number; more than 0, at most 2 decimals, below 1 000 000.',
   examples: ['120.00'],
 })
-const Services = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+const Services = Type.Array(Type.String({ minLength: 1, maxLength: 100, ...NOT_BLANK }), {
   maxItems: 50,
   uniqueItems: true,
   description: 'What is offered, in words.',
   examples: [['wifi', 'breakfast']],
 })
 const Text = (min: number, max: number, description: string, example: string) =>
-  Type.String({ minLength: min, maxLength: max, description, examples: [example] })
+  Type.String({
+    minLength: min,
+    maxLength: max,
+    ...(min > 0 ? NOT_BLANK : {}),
+    description,
+    examples: [example],
+  })
 
 export const ImageVariantUrl = Type.Object({
   size: Type.Integer({ description: 'The width asked for: 1000, 500 or 200.', examples: [500] }),

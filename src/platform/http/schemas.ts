@@ -55,3 +55,10 @@ export function PageOf<T extends TSchema>(item: T, title: string) {
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-01-31T12:00:00.000Z'] })
 
 export const NoContent = Type.Null({ description: 'No content.' })
+
+/**
+ * Spread into a string schema that must hold more than spaces. In a sub-schema of its own: a schema's
+ * `x-error` replaces the message of every problem found by that schema, and a name that is too long
+ * or not a string is not blank.
+ */
+export const NOT_BLANK = { allOf: [{ pattern: '\\S', 'x-error': 'This field may not be blank.' }] }

@@ -142,6 +142,24 @@ describe('the HTTP server', () => {
       assert.equal(typeof body.errors, 'object')
     })
 
+    it('refuse a null character (U+0000) in a body, with the field it is in', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/things',
+        payload: { ...VALID_THING, address: { city: 'Re\u0000cife', postal_code: '50000' } },
+      })
+      assertProblem(response, 400, 'validation_failed')
+      assert.deepEqual(response.json<Problem>().errors, {
+        'address.city': ['Null characters (\\u0000) are not allowed.'],
+      })
+    })
+
+    it('refuse a null character (U+0000) in a query string', async () => {
+      const response = await app.inject({ method: 'GET', url: '/items?q=%00' })
+      assertProblem(response, 400, 'validation_failed')
+      assert.deepEqual(Object.keys(response.json<Problem>().errors ?? {}), ['q'])
+    })
+
     it('report a missing field as "This field is required."', async () => {
       const response = await app.inject({ method: 'POST', url: '/things', payload: {} })
       assert.deepEqual(response.json<Problem>().errors, {

@@ -18,11 +18,12 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
+import { invalidFields } from '../errors.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
 import { ProblemSchema } from './schemas.ts'
-import { validatorCompiler } from './validation.ts'
+import { nullCharacterErrors, validatorCompiler } from './validation.ts'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -103,6 +104,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     if (query && typeof query === 'object') {
       for (const [key, value] of Object.entries(query)) if (value === '') Reflect.deleteProperty(query, key)
     }
+    // No text column can hold U+0000: refused here, for every route, rather than by the database.
+    const nulls = { ...nullCharacterErrors(request.params), ...nullCharacterErrors(request.query) }
+    if (!Buffer.isBuffer(request.body)) Object.assign(nulls, nullCharacterErrors(request.body))
+    if (Object.keys(nulls).length > 0) throw invalidFields(nulls)
   })
 
   registerNotFoundAndMethodNotAllowed(app)

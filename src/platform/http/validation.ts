@@ -158,3 +158,29 @@ function formatMessage(format: string): string {
       return `Must be a valid ${format}.`
   }
 }
+
+const NUL_MESSAGE = 'Null characters (\\u0000) are not allowed.'
+
+/**
+ * Where a request part holds a null character (U+0000), which no PostgreSQL text can store: by field,
+ * named as validation names them (`a.b.0`), `non_field_errors` for the part itself.
+ */
+export function nullCharacterErrors(value: unknown, path: string[] = []): FieldErrors {
+  const errors: FieldErrors = {}
+  const visit = (current: unknown, at: string[]) => {
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) errors[at.join('.') || 'non_field_errors'] = [NUL_MESSAGE]
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => {
+        visit(item, [...at, String(index)])
+      })
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        if (key.includes('\u0000')) errors[[...at, key].join('.')] = [NUL_MESSAGE]
+        else visit(item, [...at, key])
+      }
+    }
+  }
+  visit(value, path)
+  return errors
+}
