@@ -120,8 +120,12 @@ export async function findHotel(db: BookingsDb, id: number): Promise<HotelRow | 
   return db.selectFrom('hotels').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** Locks the hotel's rooms, so no booking slips in while the hotel is deleted. */
-export async function lockRoomsOfHotel(db: BookingsDb, hotelId: number): Promise<void> {
+/**
+ * Locks the hotel and its rooms, so no room is added and no booking slips in while the hotel is
+ * deleted (a room added meanwhile waits, then finds no hotel).
+ */
+export async function lockHotel(db: BookingsDb, hotelId: number): Promise<void> {
+  await db.selectFrom('hotels').select('id').where('id', '=', hotelId).forUpdate().execute()
   await db.selectFrom('rooms').select('id').where('hotel_id', '=', hotelId).forUpdate().execute()
 }
 

@@ -321,6 +321,7 @@ describe('dates and bodies', () => {
   })
 
   it('answers malformed JSON with 400 and creates nothing', async () => {
+    const before = (await as(guest, { method: 'GET', url: '/api/bookings' })).json<{ count: number }>().count
     const response = await as(guest, {
       method: 'POST',
       url: '/api/bookings',
@@ -328,6 +329,8 @@ describe('dates and bodies', () => {
       payload: '{"room_id": ',
     })
     assert.equal(response.statusCode, 400, response.body)
+    const after = (await as(guest, { method: 'GET', url: '/api/bookings' })).json<{ count: number }>().count
+    assert.equal(after, before)
   })
 })
 

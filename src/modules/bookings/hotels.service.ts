@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts'
+import { isForeignKeyViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
 import { conflict, invalid, invalidFields, notFound } from '../../platform/errors.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
@@ -122,7 +123,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   async function deleteHotel(id: number): Promise<void> {
     const today = clock.today()
     await transaction(db, async (tx) => {
-      await repository.lockRoomsOfHotel(tx, id)
+      await repository.lockHotel(tx, id)
       if (await repository.hasStaysToCome(tx, { hotelId: id }, today)) {
         throw conflict('hotel_has_bookings', 'This hotel has confirmed bookings to come; cancel them first.')
       }
@@ -134,15 +135,17 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   async function createRoom(hotelId: number, input: NewRoom): Promise<Room> {
     const price = checkedPrice(input.price)
     const hotel = await getHotelRow(hotelId)
-    const row = await repository.insertRoom(db, {
-      hotelId: hotel.id,
-      name: input.name.trim(),
-      description: input.description?.trim() ?? '',
-      price,
-      quantity: input.quantity,
-      services: input.services ?? [],
-      now: clock.now(),
-    })
+    const row = await repository
+      .insertRoom(db, {
+        hotelId: hotel.id,
+        name: input.name.trim(),
+        description: input.description?.trim() ?? '',
+        price,
+        quantity: input.quantity,
+        services: input.services ?? [],
+        now: clock.now(),
+      })
+      .catch(missingAs('Hotel'))
     await cache.purge(hotelId)
     return toRoom({ ...row }, [], null, undefined)
   }
@@ -206,7 +209,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
       const image = await images.record(stored, tx)
       await repository.attachHotelImage(tx, hotelId, image.id, clock.now())
       return image
-    })
+    }).catch(missingAs('Hotel'))
     await cache.purge(hotelId)
     return uploaded(id)
   }
@@ -220,7 +223,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
       const image = await images.record(stored, tx)
       await repository.attachRoomImage(tx, roomId, image.id, clock.now())
       return image
-    })
+    }).catch(missingAs('Room'))
     await cache.purge(room.hotel_id)
     return uploaded(id)
   }
@@ -292,5 +295,13 @@ function toRoom(
     images: roomImages,
     ...(roomsLeft === null ? {} : { rooms_left: roomsLeft }),
     ...(nights === undefined ? {} : { total_cost: formatCents(totalCost(toCents(row.price), nights)) }),
+  }
+}
+
+/** A write that referred to a hotel or room deleted meanwhile: 404, as if it had been missing before. */
+function missingAs(what: 'Hotel' | 'Room') {
+  return (error: unknown): never => {
+    if (isForeignKeyViolation(error)) throw notFound(what)
+    throw error
   }
 }
