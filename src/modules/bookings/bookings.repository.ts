@@ -70,14 +70,15 @@ function takenOnFullestNight(stay: Stay) {
     select max(taken) from (
       select count(*) as taken
       from bookings b
+      -- Nights as whole-day offsets (date + integer is a date): a series of timestamps would follow
+      -- the session's time zone, where a clock change at midnight shifts one night's start.
       cross join lateral generate_series(
-        greatest(b.date_from, ${stay.dateFrom}::date),
-        least(b.date_to, ${stay.dateTo}::date) - 1,
-        interval '1 day'
-      ) as night
+        0,
+        least(b.date_to, ${stay.dateTo}::date) - greatest(b.date_from, ${stay.dateFrom}::date) - 1
+      ) as k
       where b.room_id = rooms.id and b.status = 'confirmed'
         and b.date_to > ${stay.dateFrom}::date and b.date_from < ${stay.dateTo}::date
-      group by night
+      group by greatest(b.date_from, ${stay.dateFrom}::date) + k
     ) nights
   ), 0)`
 }
