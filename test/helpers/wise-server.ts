@@ -123,7 +123,12 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
       if (existing) return { status: 200, body: existing }
       if (!recipients.has(targetAccount))
         return problem(422, 'NOT_VALID', 'Unknown recipient', 'targetAccount')
-      if (!quotes.has(quoteUuid)) return problem(422, 'NOT_VALID', 'Unknown quote', 'quoteUuid')
+      const quote = quotes.get(quoteUuid)
+      if (!quote) return problem(422, 'NOT_VALID', 'Unknown quote', 'quoteUuid')
+      // A quote with payOut BALANCE delivers to a Wise balance: it cannot pay a bank account.
+      if (quote.payOut === 'BALANCE' && recipients.get(targetAccount)?.type === 'iban') {
+        return problem(422, 'NOT_VALID', 'A BALANCE payOut quote cannot pay an IBAN recipient', 'quoteUuid')
+      }
       const details = body.details as { reference?: string } | undefined
       const transfer: WiseTransferRecord = {
         id: nextId++,

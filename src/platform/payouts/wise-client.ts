@@ -166,7 +166,8 @@ export function createWiseClient(options: WiseClientOptions) {
       const fields = {
         sourceCurrency: quote.sourceCurrency,
         targetCurrency: quote.targetCurrency,
-        payOut: 'BALANCE',
+        // No `payOut`: Wise's default pays out to the recipient's bank account; `BALANCE` would mean
+        // delivering to a Wise balance. Funding from our balance is the payment's `type`, not this.
         ...(quote.targetAccount === undefined ? {} : { targetAccount: quote.targetAccount }),
       }
       return call<WiseQuote>(
