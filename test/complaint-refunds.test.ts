@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { createPayouts } from '../src/platform/payouts/payouts.ts'
-import type { PayoutProvider } from '../src/platform/payouts/provider.ts'
+import { manualProvider, type PayoutProvider } from '../src/platform/payouts/provider.ts'
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
 import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
@@ -47,7 +47,12 @@ after(async () => {
 })
 
 type PayoutsTable = {
-  payouts: { id: number; idempotency_key: string; provider_transfer_id: string | null }
+  payouts: {
+    id: number
+    idempotency_key: string
+    provider_transfer_id: string | null
+    provider: 'manual' | 'wise'
+  }
 }
 
 /** What the database holds about a payout beyond the API: its idempotency key and Wise transfer. */
@@ -58,6 +63,35 @@ async function stored(id: number) {
     .select(['idempotency_key', 'provider_transfer_id'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow()
+}
+
+/** A payout as operators see it. */
+async function payoutById(id: number): Promise<ShownPayout> {
+  const response = await t.app.inject({ method: 'GET', url: `/api/payouts/${id}`, headers: operator.headers })
+  assert.equal(response.statusCode, 200, response.body)
+  return response.json<ShownPayout>()
+}
+
+/** Stands for a payout created before this process's provider settings changed. */
+async function createdWith(id: number, provider: 'manual' | 'wise') {
+  await t.platform.db
+    .$extendTables<PayoutsTable>()
+    .updateTable('payouts')
+    .set({ provider })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** An early payment to a company's IBAN, approved from the start, with its fund-payout job queued. */
+function earlyPayment(subjectId: number) {
+  return t.platform.payouts.create(t.platform.db, {
+    purpose: 'early_payment',
+    subjectId,
+    amount: '50.00',
+    currency: 'EUR',
+    recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+    approved: true,
+  })
 }
 
 /** Wise's transfers made with a payout's idempotency key as customerTransactionId. */
@@ -353,6 +387,42 @@ describe('a complaint refunded through Wise', () => {
     })
     assert.equal(payout.json<ShownPayout>().status, 'failed')
     assert.match(payout.json<ShownPayout>().failure_reason ?? '', /IBAN accounts only/)
+  })
+
+  it('leaves a payout created with the manual provider to a person, even once Wise is configured', async () => {
+    const row = await earlyPayment(700003)
+    await createdWith(row.id, 'manual')
+    await t.platform.jobs.drain()
+    assert.equal((await payoutById(row.id)).status, 'approved')
+    assert.deepEqual(await transfersOf(await payoutById(row.id)), [])
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${row.id}/mark-paid`,
+      headers: operator.headers,
+      payload: { reference: 'SEPA #1' },
+    })
+    assert.equal(paid.json<ShownPayout>().status, 'completed', paid.body)
+  })
+
+  it('fails a Wise payout in a process without Wise, saying so, and pays it on a retry once Wise is there', async () => {
+    const row = await earlyPayment(700004)
+    // A worker without WISE_API_TOKEN: only the manual provider.
+    await payoutJobs(manualProvider).fund(row.id)
+    const failed = await payoutById(row.id)
+    assert.equal(failed.status, 'failed')
+    assert.match(failed.failure_reason ?? '', /wise provider, which is not configured here/)
+    const retried = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${row.id}/retry`,
+      headers: operator.headers,
+    })
+    assert.equal(retried.json<ShownPayout>().status, 'approved', retried.body)
+    await t.platform.jobs.drain()
+    assert.equal((await payoutById(row.id)).status, 'funded')
+    assert.deepEqual(
+      (await transfersOf(failed)).map((transfer) => transfer.fundings),
+      [1],
+    )
   })
 
   it('never sends the token anywhere but the Authorization header', () => {
