@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { createPayouts } from '../src/platform/payouts/payouts.ts'
-import { manualProvider, type PayoutProvider } from '../src/platform/payouts/provider.ts'
+import { manualProvider, PayoutProviderError, type PayoutProvider } from '../src/platform/payouts/provider.ts'
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
 import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
@@ -323,6 +323,21 @@ describe('a complaint refunded through Wise', () => {
     await t.platform.jobs.drain()
     assert.equal((await refundOf(t, operator, complaint.id)).status, 'prepared')
     assert.equal((await transfersOf(failed)).length, 1)
+  })
+
+  it('does not let a late prepare-payout attempt fail a payout that funding took over', async () => {
+    const { complaint } = await newComplaint()
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    assert.equal(payout.status, 'approved')
+    const refusing: PayoutProvider = {
+      ...payoutJobs().wiseProvider,
+      prepare: () => Promise.reject(new PayoutProviderError('Refused late.', { permanent: true })),
+    }
+    await payoutJobs(refusing).prepare(payout.id)
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'approved')
+    await t.platform.jobs.drain()
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
   })
 
   it('leaves the payout pending for a later attempt when Wise does not answer', async () => {

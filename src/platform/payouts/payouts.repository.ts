@@ -49,8 +49,6 @@ export const UNIQUE_SUBJECT = 'payouts_purpose_subject_id_key'
 
 /** States a payout can still be cancelled from, as long as its funding has not started. */
 const CANCELLABLE: PayoutStatus[] = ['pending', 'prepared', 'approved', 'failed']
-/** States whose work a provider may still fail. */
-const OPEN: PayoutStatus[] = ['pending', 'prepared', 'approved']
 
 export async function insertPayout(
   db: PayoutsDb,
@@ -227,12 +225,16 @@ export async function startFunding(db: PayoutsDb, id: number, now: Date): Promis
     .executeTakeFirst()
 }
 
-/** Fails a payout whose provider refused it, unless it moved on (cancelled, funded) meanwhile. */
+/**
+ * Fails a payout whose provider refused it while it is in `from` (the states of the job that
+ * called the provider), not once it moved on (approved for funding, cancelled, funded) meanwhile.
+ */
 export async function failPayout(
   db: PayoutsDb,
   id: number,
+  from: PayoutStatus[],
   reason: string,
   now: Date,
 ): Promise<PayoutRow | undefined> {
-  return movePayout(db, id, OPEN, 'failed', now, { failure_reason: reason.slice(0, 1000) })
+  return movePayout(db, id, from, 'failed', now, { failure_reason: reason.slice(0, 1000) })
 }

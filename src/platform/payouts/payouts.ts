@@ -110,6 +110,12 @@ export interface PayoutsDependencies {
 /** Attempts of a provider job; on the last one a provider that still fails fails the payout. */
 const JOB_RETRY_LIMIT = 5
 const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
+/**
+ * The states whose work each job owns, and the only ones it may fail: a late prepare-payout attempt
+ * never fails a payout that fund-payout took over once it was approved (funding or not).
+ */
+const PREPARING: PayoutStatus[] = ['pending', 'prepared']
+const FUNDING: PayoutStatus[] = ['approved']
 
 export function createPayouts(deps: PayoutsDependencies) {
   const { clock, jobs } = deps
@@ -169,10 +175,12 @@ export function createPayouts(deps: PayoutsDependencies) {
 
   /**
    * Runs one step with a provider. A permanent refusal fails the payout with the provider's reason;
-   * a transient one retries the job, and fails the payout once the retries are used up.
+   * a transient one retries the job, and fails the payout once the retries are used up. Either only
+   * while the payout is in `owned`, the states of the calling job.
    */
   async function withProvider(
     row: PayoutRow,
+    owned: PayoutStatus[],
     context: JobContext,
     step: (provider: PayoutProvider) => Promise<void>,
   ): Promise<void> {
@@ -183,7 +191,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       const last = context.attempt > JOB_RETRY_LIMIT
       if (!error.permanent && !last) throw error
       context.logger.warn({ err: error, payoutId: row.id }, 'payout failed at the provider')
-      await repository.failPayout(db, row.id, error.message, clock.now())
+      await repository.failPayout(db, row.id, owned, error.message, clock.now())
     }
   }
 
@@ -202,7 +210,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     handle: async ({ payoutId }, context) => {
       const row = await repository.findPayout(db, payoutId)
       if (!row || !['pending', 'approved'].includes(row.status)) return
-      await withProvider(row, context, async (provider) => {
+      await withProvider(row, PREPARING, context, async (provider) => {
         await ensurePrepared(provider, row)
         await repository.movePayout(db, payoutId, ['pending'], 'prepared', clock.now())
         await cancelAtProviderIfCancelled(payoutId)
@@ -218,7 +226,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       const row = await repository.findPayout(db, payoutId)
       // Funded already (a second run) or cancelled: nothing to do.
       if (row?.status !== 'approved') return
-      await withProvider(row, context, async (provider) => {
+      await withProvider(row, FUNDING, context, async (provider) => {
         // Waiting for a person to pay it and mark it paid (manual).
         if (!provider.executesTransfers) return
         const prepared = await ensurePrepared(provider, row)
