@@ -325,6 +325,38 @@ describe('a complaint refunded through Wise', () => {
     assert.equal((await transfersOf(failed)).length, 1)
   })
 
+  it('prepares a new transfer on retry when Wise cancelled the prepared one before approval, and funds it once', async () => {
+    const { complaint } = await newComplaint()
+    await t.platform.jobs.drain()
+    const prepared = await refundOf(t, operator, complaint.id)
+    const [expired] = await transfersOf(prepared)
+    assert.ok(expired)
+    const firstKey = (await stored(prepared.id)).idempotency_key
+    wise.cancel(expired.id)
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    await t.platform.jobs.drain()
+    const failed = await refundOf(t, operator, complaint.id)
+    assert.equal(failed.status, 'failed')
+    assert.match(failed.failure_reason ?? '', /Wise cancelled transfer \d+ before it was funded/)
+
+    const retried = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${failed.id}/retry`,
+      headers: operator.headers,
+    })
+    assert.equal(retried.json<ShownPayout>().status, 'approved', retried.body)
+    await t.platform.jobs.drain()
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
+    const { idempotency_key: newKey, provider_transfer_id: transferId } = await stored(prepared.id)
+    assert.notEqual(newKey, firstKey)
+    const [fresh, ...more] = await transfersOf(prepared)
+    assert.deepEqual(more, [])
+    assert.ok(fresh && fresh.id !== expired.id)
+    assert.equal(transferId, String(fresh.id))
+    assert.deepEqual([fresh.status, fresh.fundings], ['processing', 1])
+    assert.deepEqual([expired.status, expired.fundings], ['cancelled', 0])
+  })
+
   it('does not let a late prepare-payout attempt fail a payout that funding took over', async () => {
     const { complaint } = await newComplaint()
     assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)

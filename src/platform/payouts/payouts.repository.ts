@@ -214,6 +214,37 @@ export async function movePayout(
     .executeTakeFirst()
 }
 
+/**
+ * Fails a payout whose transfer `transferId` the provider cancelled, and forgets that transfer in
+ * the same conditional update: the provider ids and the start of funding are cleared (no money
+ * moved) and a new idempotency key is stored, so that a retry prepares a new transfer instead of
+ * getting the cancelled one back. Only while the payout is in `from` and still has that transfer:
+ * never a payout cancelled here meanwhile.
+ */
+export async function failForgettingTransfer(
+  db: PayoutsDb,
+  id: number,
+  change: { from: PayoutStatus[]; transferId: string; reason: string; idempotencyKey: string; now: Date },
+): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set({
+      status: 'failed',
+      failure_reason: change.reason.slice(0, 1000),
+      provider_quote_id: null,
+      provider_recipient_id: null,
+      provider_transfer_id: null,
+      funding_started_at: null,
+      idempotency_key: change.idempotencyKey,
+      updated_at: change.now,
+    })
+    .where('id', '=', id)
+    .where('status', 'in', change.from)
+    .where('provider_transfer_id', '=', change.transferId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 /** Marks the start of funding, once; from then on the payout can no longer be cancelled. */
 export async function startFunding(db: PayoutsDb, id: number, now: Date): Promise<PayoutRow | undefined> {
   return db

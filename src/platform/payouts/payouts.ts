@@ -11,6 +11,7 @@ import { formatMoney } from '../validation/money.ts'
 import {
   manualProvider,
   PayoutProviderError,
+  ProviderTransferCancelledError,
   type PayoutProvider,
   type PayoutRecipient,
   type ProviderPayout,
@@ -191,6 +192,16 @@ export function createPayouts(deps: PayoutsDependencies) {
       const last = context.attempt > JOB_RETRY_LIMIT
       if (!error.permanent && !last) throw error
       context.logger.warn({ err: error, payoutId: row.id }, 'payout failed at the provider')
+      if (error instanceof ProviderTransferCancelledError) {
+        await repository.failForgettingTransfer(db, row.id, {
+          from: owned,
+          transferId: error.transferId,
+          reason: error.message,
+          idempotencyKey: randomUUID(),
+          now: clock.now(),
+        })
+        return
+      }
       await repository.failPayout(db, row.id, owned, error.message, clock.now())
     }
   }

@@ -58,6 +58,21 @@ export class PayoutProviderError extends Error {
   }
 }
 
+/**
+ * The provider confirmed, by reading the transfer, that it cancelled it before it was funded (Wise
+ * cancels transfers left unfunded for too long): funding it can never succeed, and the payout's
+ * idempotency key would give the same cancelled transfer back. A new transfer is needed.
+ */
+export class ProviderTransferCancelledError extends PayoutProviderError {
+  readonly transferId: string
+
+  constructor(message: string, transferId: string) {
+    super(message, { permanent: true })
+    this.name = 'ProviderTransferCancelledError'
+    this.transferId = transferId
+  }
+}
+
 /** Records payouts for a person to execute and mark paid; calls nothing. */
 export const manualProvider: PayoutProvider = {
   name: 'manual',

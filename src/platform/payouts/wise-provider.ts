@@ -1,5 +1,6 @@
 import {
   PayoutProviderError,
+  ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderIds,
   type ProviderPayout,
@@ -28,6 +29,13 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
       throw new PayoutProviderError('The Wise token has no profile to pay from.', { permanent: true })
     profile = chosen.id
     return chosen.id
+  }
+
+  function cancelledByWise(transferId: number): ProviderTransferCancelledError {
+    return new ProviderTransferCancelledError(
+      `Wise cancelled transfer ${transferId} before it was funded; a retry prepares a new transfer.`,
+      String(transferId),
+    )
   }
 
   function transferIdOf(payout: ProviderPayout): number {
@@ -88,22 +96,17 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
       // A retry after a lost answer finds the transfer already funded and leaves it alone.
       const transfer = await client.getTransfer(transferId)
       if (isFundedStatus(transfer.status)) return
-      if (transfer.status === 'cancelled') {
-        throw new PayoutProviderError('The Wise transfer was cancelled; it cannot be funded.', {
-          permanent: true,
-        })
-      }
+      if (transfer.status === 'cancelled') throw cancelledByWise(transferId)
       let funding
       try {
         funding = await client.fundTransfer(await profileId(), transferId)
       } catch (error) {
-        // Refused because another run funded it meanwhile: funded is what was asked for.
-        if (
-          error instanceof WiseApiError &&
-          error.permanent &&
-          isFundedStatus((await client.getTransfer(transferId)).status)
-        )
-          return
+        if (error instanceof WiseApiError && error.permanent) {
+          const now = (await client.getTransfer(transferId)).status
+          // Refused because another run funded it meanwhile: funded is what was asked for.
+          if (isFundedStatus(now)) return
+          if (now === 'cancelled') throw cancelledByWise(transferId)
+        }
         throw error
       }
       if (funding.status !== 'COMPLETED') {
