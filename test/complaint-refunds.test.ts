@@ -472,6 +472,25 @@ describe('a complaint refunded through Wise', () => {
     )
   })
 
+  it('lets a payout job’s attempt outlast the worst case of its Wise calls before another may start', () => {
+    const client = createWiseClient({ apiToken: wise.token, baseUrl: wise.url, timeoutMs: 15_000 })
+    const { jobs } = createPayouts({
+      db: t.platform.db,
+      jobs: t.platform.jobs,
+      clock: t.clock,
+      provider: createWiseProvider(client, { profileId: undefined }),
+    })
+    // Seven calls at most (prepare's four, read, fund, read again), each three attempts of 15 s with
+    // waits of 0.5 s and 1 s between them.
+    const worstCaseSeconds = 7 * (3 * 15 + 1.5)
+    for (const job of jobs) {
+      assert.ok(
+        (job.expireInSeconds ?? 300) > worstCaseSeconds,
+        `${job.name}: ${String(job.expireInSeconds)}`,
+      )
+    }
+  })
+
   it('never sends the token anywhere but the Authorization header', () => {
     assert.ok(wise.requests.length > 0)
     for (const request of wise.requests) {

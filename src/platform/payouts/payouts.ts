@@ -117,6 +117,8 @@ const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
  */
 const PREPARING: PayoutStatus[] = ['pending', 'prepared']
 const FUNDING: PayoutStatus[] = ['approved']
+const DEFAULT_JOB_EXPIRY_SECONDS = 300
+const DATABASE_MARGIN_SECONDS = 60
 
 export function createPayouts(deps: PayoutsDependencies) {
   const { clock, jobs } = deps
@@ -125,6 +127,14 @@ export function createPayouts(deps: PayoutsDependencies) {
       provider.name,
       provider,
     ]),
+  )
+  // pg-boss starts another attempt of a job whose attempt outlived its expiry, while the first may
+  // still be calling the provider: each job's expiry is above the worst case of its provider calls
+  // (WISE_TIMEOUT × attempts × calls, see worstCaseJobMs), plus a margin for its database work.
+  const expireInSeconds = Math.max(
+    DEFAULT_JOB_EXPIRY_SECONDS,
+    Math.ceil(Math.max(...[...providers.values()].map((provider) => provider.worstCaseJobMs)) / 1000) +
+      DATABASE_MARGIN_SECONDS,
   )
   const db: PayoutsDb = deps.db.$extendTables<PayoutsTables>()
   // A module's transaction knows only that module's tables; the payouts queries it runs are this
@@ -218,6 +228,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'prepare-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       const row = await repository.findPayout(db, payoutId)
       if (!row || !['pending', 'approved'].includes(row.status)) return
@@ -233,6 +244,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'fund-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       const row = await repository.findPayout(db, payoutId)
       // Funded already (a second run) or cancelled: nothing to do.
@@ -257,6 +269,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'cancel-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       try {
         await cancelAtProviderIfCancelled(payoutId)

@@ -33,6 +33,11 @@ export interface PayoutProvider {
   /** False for a provider that only records payouts for a person to execute (manual). */
   readonly executesTransfers: boolean
   /**
+   * The longest the provider calls of one payout job can take (every call timing out on every
+   * attempt); the payout jobs expire only after it, so two runs of one job never overlap.
+   */
+  readonly worstCaseJobMs: number
+  /**
    * Creates the transfer, not funded, resuming after the steps whose ids `payout.ids` already has;
    * `record` stores each new id as soon as the provider gives it.
    */
@@ -77,6 +82,7 @@ export class ProviderTransferCancelledError extends PayoutProviderError {
 export const manualProvider: PayoutProvider = {
   name: 'manual',
   executesTransfers: false,
+  worstCaseJobMs: 0,
   prepare: async (payout) => payout.ids,
   fund: async () => undefined,
   cancel: async () => undefined,

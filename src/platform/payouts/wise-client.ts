@@ -104,6 +104,8 @@ export function createWiseClient(options: WiseClientOptions) {
   const retries = options.retries ?? 2
   const retryDelayMs = options.retryDelayMs ?? 500
   const send = options.fetch ?? fetch
+  // The longest one call can take: every attempt times out, with the growing waits between them.
+  const worstCaseCallMs = (retries + 1) * timeoutMs + retryDelayMs * (2 ** retries - 1)
 
   async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: string): Promise<T> {
     let lastError: WiseApiError | undefined
@@ -158,6 +160,8 @@ export function createWiseClient(options: WiseClientOptions) {
   }
 
   return {
+    worstCaseCallMs,
+
     async listProfiles(): Promise<WiseProfile[]> {
       return call<WiseProfile[]>('GET', '/v1/profiles')
     },

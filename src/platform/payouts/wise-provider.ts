@@ -7,6 +7,13 @@ import {
 } from './provider.ts'
 import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
 
+/**
+ * The most Wise calls one payout job makes: fund-payout may prepare first (profiles, recipient,
+ * quote, transfer), then reads the transfer, funds it and reads it again after a refusal; the
+ * others make fewer (prepare-payout: the four, then a read and a cancel; cancel-payout: two).
+ */
+const MOST_CALLS_PER_JOB = 7
+
 export interface WiseSettings {
   /** The profile that pays; when absent, the business profile (or else the first) of the token. */
   profileId: number | undefined
@@ -48,6 +55,7 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
   return {
     name: 'wise',
     executesTransfers: true,
+    worstCaseJobMs: MOST_CALLS_PER_JOB * client.worstCaseCallMs,
 
     async prepare(payout, record) {
       const ids: ProviderIds = { ...payout.ids }
