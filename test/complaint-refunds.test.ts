@@ -417,6 +417,17 @@ describe('a complaint refunded through Wise', () => {
     )
   })
 
+  it('pays an early payment to its supplier company as a business recipient at Wise', async () => {
+    const row = await earlyPayment(700005)
+    await t.platform.jobs.drain()
+    const [transfer] = await transfersOf(await payoutById(row.id))
+    assert.ok(transfer)
+    assert.deepEqual(wise.recipients.get(transfer.targetAccount)?.details, {
+      legalType: 'BUSINESS',
+      IBAN: 'DE89370400440532013000',
+    })
+  })
+
   it('fails a Wise payout to a domestic account, saying Wise pays IBANs only', async () => {
     const row = await t.platform.payouts.create(t.platform.db, {
       purpose: 'early_payment',

@@ -150,6 +150,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       amount: formatMoney(row.amount),
       currency: row.currency,
       recipient,
+      recipientKind: row.purpose === 'early_payment' ? 'business' : 'person',
       reference: `Bureau ${row.purpose === 'complaint_refund' ? 'refund' : 'payment'} ${row.id}`,
       ids: {
         quoteId: row.provider_quote_id,

@@ -19,6 +19,8 @@ export interface ProviderPayout {
   amount: string
   currency: string
   recipient: PayoutRecipient
+  /** Who is paid: a person (a complainer's refund) or a business (a supplier company's early payment). */
+  recipientKind: 'person' | 'business'
   /** Shown to the recipient (bank statement). */
   reference: string
   ids: ProviderIds

@@ -73,7 +73,7 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
           accountHolderName: recipient.holder_name,
           currency: payout.currency,
           iban: recipient.iban,
-          legalType: 'PRIVATE',
+          legalType: payout.recipientKind === 'business' ? 'BUSINESS' : 'PRIVATE',
         })
         ids.recipientId = String(account.id)
         await record({ recipientId: ids.recipientId })
