@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { createPayouts } from '../src/platform/payouts/payouts.ts'
-import type { PayoutProvider } from '../src/platform/payouts/provider.ts'
+import { manualProvider, PayoutProviderError, type PayoutProvider } from '../src/platform/payouts/provider.ts'
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
 import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
@@ -47,7 +47,12 @@ after(async () => {
 })
 
 type PayoutsTable = {
-  payouts: { id: number; idempotency_key: string; provider_transfer_id: string | null }
+  payouts: {
+    id: number
+    idempotency_key: string
+    provider_transfer_id: string | null
+    provider: 'manual' | 'wise'
+  }
 }
 
 /** What the database holds about a payout beyond the API: its idempotency key and Wise transfer. */
@@ -58,6 +63,35 @@ async function stored(id: number) {
     .select(['idempotency_key', 'provider_transfer_id'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow()
+}
+
+/** A payout as operators see it. */
+async function payoutById(id: number): Promise<ShownPayout> {
+  const response = await t.app.inject({ method: 'GET', url: `/api/payouts/${id}`, headers: operator.headers })
+  assert.equal(response.statusCode, 200, response.body)
+  return response.json<ShownPayout>()
+}
+
+/** Stands for a payout created before this process's provider settings changed. */
+async function createdWith(id: number, provider: 'manual' | 'wise') {
+  await t.platform.db
+    .$extendTables<PayoutsTable>()
+    .updateTable('payouts')
+    .set({ provider })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** An early payment to a company's IBAN, approved from the start, with its fund-payout job queued. */
+function earlyPayment(subjectId: number) {
+  return t.platform.payouts.create(t.platform.db, {
+    purpose: 'early_payment',
+    subjectId,
+    amount: '50.00',
+    currency: 'EUR',
+    recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+    approved: true,
+  })
 }
 
 /** Wise's transfers made with a payout's idempotency key as customerTransactionId. */
@@ -291,6 +325,53 @@ describe('a complaint refunded through Wise', () => {
     assert.equal((await transfersOf(failed)).length, 1)
   })
 
+  it('prepares a new transfer on retry when Wise cancelled the prepared one before approval, and funds it once', async () => {
+    const { complaint } = await newComplaint()
+    await t.platform.jobs.drain()
+    const prepared = await refundOf(t, operator, complaint.id)
+    const [expired] = await transfersOf(prepared)
+    assert.ok(expired)
+    const firstKey = (await stored(prepared.id)).idempotency_key
+    wise.cancel(expired.id)
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    await t.platform.jobs.drain()
+    const failed = await refundOf(t, operator, complaint.id)
+    assert.equal(failed.status, 'failed')
+    assert.match(failed.failure_reason ?? '', /Wise cancelled transfer \d+ before it was funded/)
+
+    const retried = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${failed.id}/retry`,
+      headers: operator.headers,
+    })
+    assert.equal(retried.json<ShownPayout>().status, 'approved', retried.body)
+    await t.platform.jobs.drain()
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
+    const { idempotency_key: newKey, provider_transfer_id: transferId } = await stored(prepared.id)
+    assert.notEqual(newKey, firstKey)
+    const [fresh, ...more] = await transfersOf(prepared)
+    assert.deepEqual(more, [])
+    assert.ok(fresh && fresh.id !== expired.id)
+    assert.equal(transferId, String(fresh.id))
+    assert.deepEqual([fresh.status, fresh.fundings], ['processing', 1])
+    assert.deepEqual([expired.status, expired.fundings], ['cancelled', 0])
+  })
+
+  it('does not let a late prepare-payout attempt fail a payout that funding took over', async () => {
+    const { complaint } = await newComplaint()
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    assert.equal(payout.status, 'approved')
+    const refusing: PayoutProvider = {
+      ...payoutJobs().wiseProvider,
+      prepare: () => Promise.reject(new PayoutProviderError('Refused late.', { permanent: true })),
+    }
+    await payoutJobs(refusing).prepare(payout.id)
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'approved')
+    await t.platform.jobs.drain()
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
+  })
+
   it('leaves the payout pending for a later attempt when Wise does not answer', async () => {
     const { complaint } = await newComplaint()
     wise.fault({ method: 'POST', path: /\/quotes$/, hang: true, times: 3 })
@@ -336,6 +417,17 @@ describe('a complaint refunded through Wise', () => {
     )
   })
 
+  it('pays an early payment to its supplier company as a business recipient at Wise', async () => {
+    const row = await earlyPayment(700005)
+    await t.platform.jobs.drain()
+    const [transfer] = await transfersOf(await payoutById(row.id))
+    assert.ok(transfer)
+    assert.deepEqual(wise.recipients.get(transfer.targetAccount)?.details, {
+      legalType: 'BUSINESS',
+      IBAN: 'DE89370400440532013000',
+    })
+  })
+
   it('fails a Wise payout to a domestic account, saying Wise pays IBANs only', async () => {
     const row = await t.platform.payouts.create(t.platform.db, {
       purpose: 'early_payment',
@@ -353,6 +445,61 @@ describe('a complaint refunded through Wise', () => {
     })
     assert.equal(payout.json<ShownPayout>().status, 'failed')
     assert.match(payout.json<ShownPayout>().failure_reason ?? '', /IBAN accounts only/)
+  })
+
+  it('leaves a payout created with the manual provider to a person, even once Wise is configured', async () => {
+    const row = await earlyPayment(700003)
+    await createdWith(row.id, 'manual')
+    await t.platform.jobs.drain()
+    assert.equal((await payoutById(row.id)).status, 'approved')
+    assert.deepEqual(await transfersOf(await payoutById(row.id)), [])
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${row.id}/mark-paid`,
+      headers: operator.headers,
+      payload: { reference: 'SEPA #1' },
+    })
+    assert.equal(paid.json<ShownPayout>().status, 'completed', paid.body)
+  })
+
+  it('fails a Wise payout in a process without Wise, saying so, and pays it on a retry once Wise is there', async () => {
+    const row = await earlyPayment(700004)
+    // A worker without WISE_API_TOKEN: only the manual provider.
+    await payoutJobs(manualProvider).fund(row.id)
+    const failed = await payoutById(row.id)
+    assert.equal(failed.status, 'failed')
+    assert.match(failed.failure_reason ?? '', /wise provider, which is not configured here/)
+    const retried = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${row.id}/retry`,
+      headers: operator.headers,
+    })
+    assert.equal(retried.json<ShownPayout>().status, 'approved', retried.body)
+    await t.platform.jobs.drain()
+    assert.equal((await payoutById(row.id)).status, 'funded')
+    assert.deepEqual(
+      (await transfersOf(failed)).map((transfer) => transfer.fundings),
+      [1],
+    )
+  })
+
+  it('lets a payout job’s attempt outlast the worst case of its Wise calls before another may start', () => {
+    const client = createWiseClient({ apiToken: wise.token, baseUrl: wise.url, timeoutMs: 15_000 })
+    const { jobs } = createPayouts({
+      db: t.platform.db,
+      jobs: t.platform.jobs,
+      clock: t.clock,
+      provider: createWiseProvider(client, { profileId: undefined }),
+    })
+    // Seven calls at most (prepare's four, read, fund, read again), each three attempts of 15 s with
+    // waits of 0.5 s and 1 s between them.
+    const worstCaseSeconds = 7 * (3 * 15 + 1.5)
+    for (const job of jobs) {
+      assert.ok(
+        (job.expireInSeconds ?? 300) > worstCaseSeconds,
+        `${job.name}: ${String(job.expireInSeconds)}`,
+      )
+    }
   })
 
   it('never sends the token anywhere but the Authorization header', () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
  * A local HTTP server speaking the subset of Wise's API that payouts use: profiles, quotes (v3),
  * recipient accounts (v1, IBAN), transfers (v1, idempotent by customerTransactionId), funding (v3,
  * BALANCE) and cancel. It checks the bearer token and the required fields, keeps what it created,
- * and can fail, hang or lose its answer on demand.
+ * and can fail, hang or lose its answer on demand, or cancel a transfer as Wise does on its own.
  */
 
 export interface WiseRequest {
@@ -51,6 +51,8 @@ export interface WiseServer {
   transfers: Map<number, WiseTransferRecord>
   /** Makes matching requests fail, hang or lose their answer. */
   fault(fault: Fault): void
+  /** Cancels an unfunded transfer the way Wise does when it is left unfunded too long. */
+  cancel(transferId: number): void
   /** Requests made to `path` (a regular expression) with `method`. */
   calls(method: string, path: RegExp): WiseRequest[]
   close(): Promise<void>
@@ -123,7 +125,12 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
       if (existing) return { status: 200, body: existing }
       if (!recipients.has(targetAccount))
         return problem(422, 'NOT_VALID', 'Unknown recipient', 'targetAccount')
-      if (!quotes.has(quoteUuid)) return problem(422, 'NOT_VALID', 'Unknown quote', 'quoteUuid')
+      const quote = quotes.get(quoteUuid)
+      if (!quote) return problem(422, 'NOT_VALID', 'Unknown quote', 'quoteUuid')
+      // A quote with payOut BALANCE delivers to a Wise balance: it cannot pay a bank account.
+      if (quote.payOut === 'BALANCE' && recipients.get(targetAccount)?.type === 'iban') {
+        return problem(422, 'NOT_VALID', 'A BALANCE payOut quote cannot pay an IBAN recipient', 'quoteUuid')
+      }
       const details = body.details as { reference?: string } | undefined
       const transfer: WiseTransferRecord = {
         id: nextId++,
@@ -236,6 +243,13 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
     transfers,
     fault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 })
+    },
+    cancel(transferId) {
+      const transfer = transfers.get(transferId)
+      if (transfer?.status !== 'incoming_payment_waiting') {
+        throw new Error(`Transfer ${transferId} is not waiting for funds`)
+      }
+      transfer.status = 'cancelled'
     },
     calls: (method, path) => requests.filter((r) => r.method === method && path.test(r.path)),
     close: () =>

@@ -78,6 +78,17 @@ describe('the manual provider', () => {
     assertProblem(await markPaid(approved.id, 'again'), 409, 'payout_not_payable')
   })
 
+  it('refuses to mark paid by hand a payout that has a transfer at a provider (409)', async () => {
+    const approved = await refund({ approved: true })
+    await t.platform.db
+      .$extendTables<{ payouts: { id: number; provider_transfer_id: string | null } }>()
+      .updateTable('payouts')
+      .set({ provider_transfer_id: '4242' })
+      .where('id', '=', approved.id)
+      .execute()
+    assertProblem(await markPaid(approved.id), 409, 'payout_at_provider')
+  })
+
   it('refuses a blank or missing reference (400)', async () => {
     const approved = await refund({ approved: true })
     assertInvalid(await markPaid(approved.id, ''))

@@ -46,7 +46,7 @@ export function payoutRoutes(payouts: Payouts, guards: Guards, publicUrl: string
           tags: ['payouts'],
           summary: 'Record that a person paid a manual payout',
           description:
-            'Manual provider only (409 otherwise), from approved or funded (409 otherwise): the payout becomes completed with the reference.',
+            'Manual provider only (409 otherwise), without a transfer at a provider (409 otherwise), from approved or funded (409 otherwise): the payout becomes completed with the reference.',
           params: IdParams,
           body: MarkPaid,
           response: { 200: Payout },
@@ -64,7 +64,7 @@ export function payoutRoutes(payouts: Payouts, guards: Guards, publicUrl: string
           tags: ['payouts'],
           summary: 'Try a failed payout again',
           description:
-            'Failed payouts only (409 otherwise). It goes back to pending (or to approved, when it had been approved) and its job runs again.',
+            'Failed payouts only (409 otherwise). It goes back to pending (or to approved, when it had been approved) and its job runs again, with the provider the payout was created with; a payout whose transfer the provider cancelled gets a new transfer.',
           params: IdParams,
           response: { 200: Payout },
         },

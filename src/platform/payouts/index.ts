@@ -19,10 +19,10 @@ export type {
 export { PAYOUT_PURPOSES, PAYOUT_STATUSES } from './payouts.ts'
 export type { PayoutRecipient } from './provider.ts'
 
-/** The provider PAYOUT_PROVIDER names: manual (default) or Wise with WISE_*. */
-export function payoutProvider(config: Config): PayoutProvider {
-  const { provider, wise } = config.payouts
-  if (provider === 'manual' || wise.apiToken === undefined) return manualProvider
+/** Wise, when WISE_API_TOKEN is set. */
+function wiseProvider(config: Config): PayoutProvider | undefined {
+  const { wise } = config.payouts
+  if (wise.apiToken === undefined) return undefined
   const client = createWiseClient({
     apiToken: wise.apiToken,
     baseUrl: wise.baseUrl,
@@ -31,6 +31,24 @@ export function payoutProvider(config: Config): PayoutProvider {
   return createWiseProvider(client, { profileId: wise.profileId })
 }
 
+/**
+ * The provider PAYOUT_PROVIDER names for new payouts (manual by default, or Wise with WISE_*), and
+ * the others configured, which go on paying the payouts created with them.
+ */
+export function payoutProviders(config: Config): {
+  provider: PayoutProvider
+  otherProviders: PayoutProvider[]
+} {
+  const wise = wiseProvider(config)
+  if (config.payouts.provider === 'wise' && wise) return { provider: wise, otherProviders: [] }
+  return { provider: manualProvider, otherProviders: wise ? [wise] : [] }
+}
+
+/** The provider new payouts are created with. */
+export function payoutProvider(config: Config): PayoutProvider {
+  return payoutProviders(config).provider
+}
+
 export function createPayoutsFromConfig(config: Config, deps: { db: Db; jobs: Jobs; clock: Clock }) {
-  return createPayouts({ ...deps, provider: payoutProvider(config) })
+  return createPayouts({ ...deps, ...payoutProviders(config) })
 }

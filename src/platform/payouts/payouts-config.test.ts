@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigError, loadConfig } from '../../config.ts'
-import { payoutProvider } from './index.ts'
+import { payoutProvider, payoutProviders } from './index.ts'
 
 describe('payout settings', () => {
   it('pays by hand by default, refunds in EUR, with Wise’s sandbox as the Wise URL', () => {
@@ -24,6 +24,15 @@ describe('payout settings', () => {
   it('keeps paying by hand when PAYOUT_PROVIDER=manual, even with a Wise token', () => {
     const config = loadConfig({ WISE_API_TOKEN: 'token', PAYOUT_PROVIDER: 'manual' })
     assert.equal(payoutProvider(config).name, 'manual')
+  })
+
+  it('keeps Wise configured beside the manual provider when a token is set, for the payouts made with it', () => {
+    const config = loadConfig({ WISE_API_TOKEN: 'token', PAYOUT_PROVIDER: 'manual' })
+    assert.deepEqual(
+      payoutProviders(config).otherProviders.map((provider) => provider.name),
+      ['wise'],
+    )
+    assert.deepEqual(payoutProviders(loadConfig({})).otherProviders, [])
   })
 
   it('refuses PAYOUT_PROVIDER=wise without WISE_API_TOKEN, and bad payout variables, all at once', () => {

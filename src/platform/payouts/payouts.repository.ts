@@ -49,8 +49,6 @@ export const UNIQUE_SUBJECT = 'payouts_purpose_subject_id_key'
 
 /** States a payout can still be cancelled from, as long as its funding has not started. */
 const CANCELLABLE: PayoutStatus[] = ['pending', 'prepared', 'approved', 'failed']
-/** States whose work a provider may still fail. */
-const OPEN: PayoutStatus[] = ['pending', 'prepared', 'approved']
 
 export async function insertPayout(
   db: PayoutsDb,
@@ -216,6 +214,37 @@ export async function movePayout(
     .executeTakeFirst()
 }
 
+/**
+ * Fails a payout whose transfer `transferId` the provider cancelled, and forgets that transfer in
+ * the same conditional update: the provider ids and the start of funding are cleared (no money
+ * moved) and a new idempotency key is stored, so that a retry prepares a new transfer instead of
+ * getting the cancelled one back. Only while the payout is in `from` and still has that transfer:
+ * never a payout cancelled here meanwhile.
+ */
+export async function failForgettingTransfer(
+  db: PayoutsDb,
+  id: number,
+  change: { from: PayoutStatus[]; transferId: string; reason: string; idempotencyKey: string; now: Date },
+): Promise<PayoutRow | undefined> {
+  return db
+    .updateTable('payouts')
+    .set({
+      status: 'failed',
+      failure_reason: change.reason.slice(0, 1000),
+      provider_quote_id: null,
+      provider_recipient_id: null,
+      provider_transfer_id: null,
+      funding_started_at: null,
+      idempotency_key: change.idempotencyKey,
+      updated_at: change.now,
+    })
+    .where('id', '=', id)
+    .where('status', 'in', change.from)
+    .where('provider_transfer_id', '=', change.transferId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 /** Marks the start of funding, once; from then on the payout can no longer be cancelled. */
 export async function startFunding(db: PayoutsDb, id: number, now: Date): Promise<PayoutRow | undefined> {
   return db
@@ -227,12 +256,16 @@ export async function startFunding(db: PayoutsDb, id: number, now: Date): Promis
     .executeTakeFirst()
 }
 
-/** Fails a payout whose provider refused it, unless it moved on (cancelled, funded) meanwhile. */
+/**
+ * Fails a payout whose provider refused it while it is in `from` (the states of the job that
+ * called the provider), not once it moved on (approved for funding, cancelled, funded) meanwhile.
+ */
 export async function failPayout(
   db: PayoutsDb,
   id: number,
+  from: PayoutStatus[],
   reason: string,
   now: Date,
 ): Promise<PayoutRow | undefined> {
-  return movePayout(db, id, OPEN, 'failed', now, { failure_reason: reason.slice(0, 1000) })
+  return movePayout(db, id, from, 'failed', now, { failure_reason: reason.slice(0, 1000) })
 }

@@ -9,7 +9,9 @@ import type { PageRequest } from '../http/pagination.ts'
 import { defineJob, type JobContext, type Jobs } from '../jobs/jobs.ts'
 import { formatMoney } from '../validation/money.ts'
 import {
+  manualProvider,
   PayoutProviderError,
+  ProviderTransferCancelledError,
   type PayoutProvider,
   type PayoutRecipient,
   type ProviderPayout,
@@ -96,15 +98,44 @@ export interface PayoutsDependencies {
   db: Db
   jobs: Jobs
   clock: Clock
+  /** The provider new payouts are created with. */
   provider: PayoutProvider
+  /**
+   * The other providers configured in this process. A payout is always handled by the provider it
+   * was created with (its stored `provider`), so a change of PAYOUT_PROVIDER or WISE_API_TOKEN never
+   * moves a payout to another provider; the manual provider needs no settings and is always there.
+   */
+  otherProviders?: PayoutProvider[]
 }
 
 /** Attempts of a provider job; on the last one a provider that still fails fails the payout. */
 const JOB_RETRY_LIMIT = 5
 const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
+/**
+ * The states whose work each job owns, and the only ones it may fail: a late prepare-payout attempt
+ * never fails a payout that fund-payout took over once it was approved (funding or not).
+ */
+const PREPARING: PayoutStatus[] = ['pending', 'prepared']
+const FUNDING: PayoutStatus[] = ['approved']
+const DEFAULT_JOB_EXPIRY_SECONDS = 300
+const DATABASE_MARGIN_SECONDS = 60
 
 export function createPayouts(deps: PayoutsDependencies) {
-  const { clock, jobs, provider } = deps
+  const { clock, jobs } = deps
+  const providers = new Map<PayoutProvider['name'], PayoutProvider>(
+    [manualProvider, ...(deps.otherProviders ?? []), deps.provider].map((provider) => [
+      provider.name,
+      provider,
+    ]),
+  )
+  // pg-boss starts another attempt of a job whose attempt outlived its expiry, while the first may
+  // still be calling the provider: each job's expiry is above the worst case of its provider calls
+  // (WISE_TIMEOUT × attempts × calls, see worstCaseJobMs), plus a margin for its database work.
+  const expireInSeconds = Math.max(
+    DEFAULT_JOB_EXPIRY_SECONDS,
+    Math.ceil(Math.max(...[...providers.values()].map((provider) => provider.worstCaseJobMs)) / 1000) +
+      DATABASE_MARGIN_SECONDS,
+  )
   const db: PayoutsDb = deps.db.$extendTables<PayoutsTables>()
   // A module's transaction knows only that module's tables; the payouts queries it runs are this
   // file's own (the same connection, another set of tables).
@@ -119,6 +150,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       amount: formatMoney(row.amount),
       currency: row.currency,
       recipient,
+      recipientKind: row.purpose === 'early_payment' ? 'business' : 'person',
       reference: `Bureau ${row.purpose === 'complaint_refund' ? 'refund' : 'payment'} ${row.id}`,
       ids: {
         quoteId: row.provider_quote_id,
@@ -128,8 +160,19 @@ export function createPayouts(deps: PayoutsDependencies) {
     }
   }
 
+  /** The provider the payout was created with; a permanent refusal when this process lacks it. */
+  function providerOf(row: PayoutRow): PayoutProvider {
+    const provider = providers.get(row.provider)
+    if (provider) return provider
+    throw new PayoutProviderError(
+      `This payout was created with the ${row.provider} provider, which is not configured here` +
+        ' (Wise needs WISE_API_TOKEN); retry the payout once it is.',
+      { permanent: true },
+    )
+  }
+
   /** Creates the provider's transfer unless it exists; returns the payout with its ids. */
-  async function ensurePrepared(row: PayoutRow): Promise<PayoutRow> {
+  async function ensurePrepared(provider: PayoutProvider, row: PayoutRow): Promise<PayoutRow> {
     if (!provider.executesTransfers || row.provider_transfer_id !== null) return row
     const ids = await provider.prepare(forProvider(row), (found) =>
       repository.recordProviderIds(db, row.id, found, clock.now()),
@@ -144,17 +187,33 @@ export function createPayouts(deps: PayoutsDependencies) {
 
   /**
    * Runs one step with a provider. A permanent refusal fails the payout with the provider's reason;
-   * a transient one retries the job, and fails the payout once the retries are used up.
+   * a transient one retries the job, and fails the payout once the retries are used up. Either only
+   * while the payout is in `owned`, the states of the calling job.
    */
-  async function withProvider(row: PayoutRow, context: JobContext, step: () => Promise<void>): Promise<void> {
+  async function withProvider(
+    row: PayoutRow,
+    owned: PayoutStatus[],
+    context: JobContext,
+    step: (provider: PayoutProvider) => Promise<void>,
+  ): Promise<void> {
     try {
-      await step()
+      await step(providerOf(row))
     } catch (error) {
       if (!(error instanceof PayoutProviderError)) throw error
       const last = context.attempt > JOB_RETRY_LIMIT
       if (!error.permanent && !last) throw error
       context.logger.warn({ err: error, payoutId: row.id }, 'payout failed at the provider')
-      await repository.failPayout(db, row.id, error.message, clock.now())
+      if (error instanceof ProviderTransferCancelledError) {
+        await repository.failForgettingTransfer(db, row.id, {
+          from: owned,
+          transferId: error.transferId,
+          reason: error.message,
+          idempotencyKey: randomUUID(),
+          now: clock.now(),
+        })
+        return
+      }
+      await repository.failPayout(db, row.id, owned, error.message, clock.now())
     }
   }
 
@@ -162,7 +221,7 @@ export function createPayouts(deps: PayoutsDependencies) {
   async function cancelAtProviderIfCancelled(id: number): Promise<void> {
     const row = await repository.findPayout(db, id)
     if (row?.status === 'cancelled' && row.provider_transfer_id !== null) {
-      await provider.cancel(forProvider(row))
+      await providerOf(row).cancel(forProvider(row))
     }
   }
 
@@ -170,11 +229,12 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'prepare-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       const row = await repository.findPayout(db, payoutId)
       if (!row || !['pending', 'approved'].includes(row.status)) return
-      await withProvider(row, context, async () => {
-        await ensurePrepared(row)
+      await withProvider(row, PREPARING, context, async (provider) => {
+        await ensurePrepared(provider, row)
         await repository.movePayout(db, payoutId, ['pending'], 'prepared', clock.now())
         await cancelAtProviderIfCancelled(payoutId)
       })
@@ -185,12 +245,15 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'fund-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       const row = await repository.findPayout(db, payoutId)
-      // Funded already (a second run), cancelled, or waiting for a person (manual): nothing to do.
-      if (row?.status !== 'approved' || !provider.executesTransfers) return
-      await withProvider(row, context, async () => {
-        const prepared = await ensurePrepared(row)
+      // Funded already (a second run) or cancelled: nothing to do.
+      if (row?.status !== 'approved') return
+      await withProvider(row, FUNDING, context, async (provider) => {
+        // Waiting for a person to pay it and mark it paid (manual).
+        if (!provider.executesTransfers) return
+        const prepared = await ensurePrepared(provider, row)
         // From here on the payout cannot be cancelled: a delete or reject now gets a 409.
         const funding = await repository.startFunding(db, payoutId, clock.now())
         if (!funding) {
@@ -207,6 +270,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     name: 'cancel-payout',
     payload: PayoutJobPayload,
     retryLimit: JOB_RETRY_LIMIT,
+    expireInSeconds,
     handle: async ({ payoutId }, context) => {
       try {
         await cancelAtProviderIfCancelled(payoutId)
@@ -238,7 +302,7 @@ export function createPayouts(deps: PayoutsDependencies) {
           amount: input.amount,
           currency: input.currency,
           recipient: input.recipient,
-          provider: provider.name,
+          provider: deps.provider.name,
           // Stored with the row, before any provider call, and sent as the provider's idempotency key.
           idempotencyKey: randomUUID(),
           failureReason: failure,
@@ -296,8 +360,15 @@ export function createPayouts(deps: PayoutsDependencies) {
 
     async markPaid(id, reference) {
       const row = await getRow(id)
-      if (row.provider !== 'manual') {
+      if (providers.get(row.provider)?.executesTransfers !== false) {
         throw conflict('payout_not_manual', 'Only payouts of the manual provider are marked paid by hand.')
+      }
+      // Money sent through a provider's transfer is not also paid by hand.
+      if (row.provider_transfer_id !== null) {
+        throw conflict(
+          'payout_at_provider',
+          'This payout has a transfer at a provider; it is not paid by hand.',
+        )
       }
       const text = reference.trim()
       if (text === '') throw invalid('reference', 'This field may not be blank.')

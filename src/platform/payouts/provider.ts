@@ -19,6 +19,8 @@ export interface ProviderPayout {
   amount: string
   currency: string
   recipient: PayoutRecipient
+  /** Who is paid: a person (a complainer's refund) or a business (a supplier company's early payment). */
+  recipientKind: 'person' | 'business'
   /** Shown to the recipient (bank statement). */
   reference: string
   ids: ProviderIds
@@ -32,6 +34,11 @@ export interface PayoutProvider {
   readonly name: 'manual' | 'wise'
   /** False for a provider that only records payouts for a person to execute (manual). */
   readonly executesTransfers: boolean
+  /**
+   * The longest the provider calls of one payout job can take (every call timing out on every
+   * attempt); the payout jobs expire only after it, so two runs of one job never overlap.
+   */
+  readonly worstCaseJobMs: number
   /**
    * Creates the transfer, not funded, resuming after the steps whose ids `payout.ids` already has;
    * `record` stores each new id as soon as the provider gives it.
@@ -58,10 +65,26 @@ export class PayoutProviderError extends Error {
   }
 }
 
+/**
+ * The provider confirmed, by reading the transfer, that it cancelled it before it was funded (Wise
+ * cancels transfers left unfunded for too long): funding it can never succeed, and the payout's
+ * idempotency key would give the same cancelled transfer back. A new transfer is needed.
+ */
+export class ProviderTransferCancelledError extends PayoutProviderError {
+  readonly transferId: string
+
+  constructor(message: string, transferId: string) {
+    super(message, { permanent: true })
+    this.name = 'ProviderTransferCancelledError'
+    this.transferId = transferId
+  }
+}
+
 /** Records payouts for a person to execute and mark paid; calls nothing. */
 export const manualProvider: PayoutProvider = {
   name: 'manual',
   executesTransfers: false,
+  worstCaseJobMs: 0,
   prepare: async (payout) => payout.ids,
   fund: async () => undefined,
   cancel: async () => undefined,

@@ -65,7 +65,13 @@ describe('the Wise client', () => {
     const sent = wise.calls('POST', /\/v3\/profiles\/202\/quotes$/).at(-1)
     assert.ok(sent)
     assert.match(sent.body, /"targetAmount":120\.10[,}]/)
-    assert.equal((JSON.parse(sent.body) as { payOut: string }).payOut, 'BALANCE')
+  })
+
+  it('asks for a quote paid out to the recipient’s bank account, not to a Wise balance', async () => {
+    await recipientAndQuote()
+    const sent = wise.calls('POST', /\/v3\/profiles\/202\/quotes$/).at(-1)
+    assert.ok(sent)
+    assert.equal('payOut' in (JSON.parse(sent.body) as Record<string, unknown>), false)
   })
 
   it('creates an IBAN recipient account with the holder, currency and IBAN', async () => {

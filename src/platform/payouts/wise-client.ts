@@ -104,6 +104,8 @@ export function createWiseClient(options: WiseClientOptions) {
   const retries = options.retries ?? 2
   const retryDelayMs = options.retryDelayMs ?? 500
   const send = options.fetch ?? fetch
+  // The longest one call can take: every attempt times out, with the growing waits between them.
+  const worstCaseCallMs = (retries + 1) * timeoutMs + retryDelayMs * (2 ** retries - 1)
 
   async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: string): Promise<T> {
     let lastError: WiseApiError | undefined
@@ -158,6 +160,8 @@ export function createWiseClient(options: WiseClientOptions) {
   }
 
   return {
+    worstCaseCallMs,
+
     async listProfiles(): Promise<WiseProfile[]> {
       return call<WiseProfile[]>('GET', '/v1/profiles')
     },
@@ -166,7 +170,8 @@ export function createWiseClient(options: WiseClientOptions) {
       const fields = {
         sourceCurrency: quote.sourceCurrency,
         targetCurrency: quote.targetCurrency,
-        payOut: 'BALANCE',
+        // No `payOut`: Wise's default pays out to the recipient's bank account; `BALANCE` would mean
+        // delivering to a Wise balance. Funding from our balance is the payment's `type`, not this.
         ...(quote.targetAccount === undefined ? {} : { targetAccount: quote.targetAccount }),
       }
       return call<WiseQuote>(

@@ -1,10 +1,18 @@
 import {
   PayoutProviderError,
+  ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderIds,
   type ProviderPayout,
 } from './provider.ts'
 import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
+
+/**
+ * The most Wise calls one payout job makes: fund-payout may prepare first (profiles, recipient,
+ * quote, transfer), then reads the transfer, funds it and reads it again after a refusal; the
+ * others make fewer (prepare-payout: the four, then a read and a cancel; cancel-payout: two).
+ */
+const MOST_CALLS_PER_JOB = 7
 
 export interface WiseSettings {
   /** The profile that pays; when absent, the business profile (or else the first) of the token. */
@@ -30,6 +38,13 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
     return chosen.id
   }
 
+  function cancelledByWise(transferId: number): ProviderTransferCancelledError {
+    return new ProviderTransferCancelledError(
+      `Wise cancelled transfer ${transferId} before it was funded; a retry prepares a new transfer.`,
+      String(transferId),
+    )
+  }
+
   function transferIdOf(payout: ProviderPayout): number {
     if (payout.ids.transferId === null) {
       throw new PayoutProviderError('The payout has no Wise transfer yet.', { permanent: true })
@@ -40,6 +55,7 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
   return {
     name: 'wise',
     executesTransfers: true,
+    worstCaseJobMs: MOST_CALLS_PER_JOB * client.worstCaseCallMs,
 
     async prepare(payout, record) {
       const ids: ProviderIds = { ...payout.ids }
@@ -57,7 +73,7 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
           accountHolderName: recipient.holder_name,
           currency: payout.currency,
           iban: recipient.iban,
-          legalType: 'PRIVATE',
+          legalType: payout.recipientKind === 'business' ? 'BUSINESS' : 'PRIVATE',
         })
         ids.recipientId = String(account.id)
         await record({ recipientId: ids.recipientId })
@@ -88,22 +104,17 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
       // A retry after a lost answer finds the transfer already funded and leaves it alone.
       const transfer = await client.getTransfer(transferId)
       if (isFundedStatus(transfer.status)) return
-      if (transfer.status === 'cancelled') {
-        throw new PayoutProviderError('The Wise transfer was cancelled; it cannot be funded.', {
-          permanent: true,
-        })
-      }
+      if (transfer.status === 'cancelled') throw cancelledByWise(transferId)
       let funding
       try {
         funding = await client.fundTransfer(await profileId(), transferId)
       } catch (error) {
-        // Refused because another run funded it meanwhile: funded is what was asked for.
-        if (
-          error instanceof WiseApiError &&
-          error.permanent &&
-          isFundedStatus((await client.getTransfer(transferId)).status)
-        )
-          return
+        if (error instanceof WiseApiError && error.permanent) {
+          const now = (await client.getTransfer(transferId)).status
+          // Refused because another run funded it meanwhile: funded is what was asked for.
+          if (isFundedStatus(now)) return
+          if (now === 'cancelled') throw cancelledByWise(transferId)
+        }
         throw error
       }
       if (funding.status !== 'COMPLETED') {
