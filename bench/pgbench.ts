@@ -129,7 +129,8 @@ export async function captureStatements<T>(
   const sampling = (async () => {
     while (!done.signal.aborted) {
       const { rows } = await client.query<{ query: string; truncated: boolean }>(
-        `select query, octet_length(query) >= current_setting('track_activity_query_size')::int - 1 as truncated
+        `select query,
+                octet_length(query) >= (select setting::int - 1 from pg_settings where name = 'track_activity_query_size') as truncated
          from pg_stat_activity
          where datname = current_database() and application_name = 'bureau' and query <> ''`,
       )

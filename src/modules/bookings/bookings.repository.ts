@@ -70,15 +70,16 @@ function takenOnFullestNight(stay: Stay) {
     select max(taken) from (
       select count(*) as taken
       from bookings b
-      -- Nights as whole-day offsets (date + integer is a date): a series of timestamps would follow
-      -- the session's time zone, where a clock change at midnight shifts one night's start.
+      -- Nights as timestamps without a time zone: with one, the series would follow the session's
+      -- time zone, where a clock change at midnight shifts one night's start.
       cross join lateral generate_series(
-        0,
-        least(b.date_to, ${stay.dateTo}::date) - greatest(b.date_from, ${stay.dateFrom}::date) - 1
-      ) as k
+        greatest(b.date_from, ${stay.dateFrom}::date)::timestamp,
+        (least(b.date_to, ${stay.dateTo}::date) - 1)::timestamp,
+        interval '1 day'
+      ) as night
       where b.room_id = rooms.id and b.status = 'confirmed'
         and b.date_to > ${stay.dateFrom}::date and b.date_from < ${stay.dateTo}::date
-      group by greatest(b.date_from, ${stay.dateFrom}::date) + k
+      group by night
     ) nights
   ), 0)`
 }
