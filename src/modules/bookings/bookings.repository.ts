@@ -55,6 +55,12 @@ function textArray(values: readonly string[]) {
   return sql<string[]>`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`
 }
 
+/** What an update of a hotel or room sets: the fields given, services as a text array, updated_at. */
+function changedColumns<Changes extends { services?: string[]; now: Date }>(changes: Changes) {
+  const { services, now, ...plain } = changes
+  return { ...plain, ...(services ? { services: textArray(services) } : {}), updated_at: now }
+}
+
 /** `%` and `_` in a search are literal characters, not wildcards. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
@@ -109,10 +115,9 @@ export async function updateHotel(
   id: number,
   changes: { name?: string; location?: string; address?: string; services?: string[]; now: Date },
 ): Promise<HotelRow | undefined> {
-  const { services, now, ...plain } = changes
   return db
     .updateTable('hotels')
-    .set({ ...plain, ...(services ? { services: textArray(services) } : {}), updated_at: now })
+    .set(changedColumns(changes))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst()
@@ -230,10 +235,9 @@ export async function updateRoom(
     now: Date
   },
 ): Promise<RoomRow | undefined> {
-  const { services, now, ...plain } = changes
   return db
     .updateTable('rooms')
-    .set({ ...plain, ...(services ? { services: textArray(services) } : {}), updated_at: now })
+    .set(changedColumns(changes))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst()
