@@ -82,9 +82,9 @@ export async function startModules(platform: Platform): Promise<Modules> {
   return modules
 }
 
-/** The HTTP application: platform conventions, then every module's routes. */
-export async function buildApp(platform: Platform): Promise<App> {
-  const modules = await startModules(platform)
+/** The HTTP application: platform conventions, then every module's routes (started here if not given). */
+export async function buildApp(platform: Platform, started?: Modules): Promise<App> {
+  const modules = started ?? (await startModules(platform))
   const app = await createHttpServer({
     config: platform.config,
     logger: platform.logger,

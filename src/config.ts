@@ -15,6 +15,8 @@ export interface Config {
   /** Base of the links in emails (the web console's pages for verify-email and reset-password). */
   appUrl: string
   dataDir: string
+  /** Add the demo data when the server starts (`npm start -- --demo` does the same). */
+  seedDemo: boolean
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   databaseUrl: string | undefined
   databasePoolSize: number
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     appUrl: read.url('APP_URL', publicUrl).replace(/\/+$/, ''),
     dataDir,
+    seedDemo: read.boolean('SEED_DEMO', false),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     databaseUrl,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
@@ -178,6 +181,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
+  }
+  if (config.seedDemo && nodeEnv === 'production') {
+    problems.push(
+      'SEED_DEMO adds demo accounts with known passwords; it is refused when NODE_ENV=production.',
+    )
   }
   if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
   if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')

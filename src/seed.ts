@@ -1,4 +1,4 @@
-import { startModules } from './app.ts'
+import type { Modules } from './app.ts'
 import type { NewCompany } from './modules/companies/index.ts'
 import { AppError } from './platform/errors.ts'
 import type { Role } from './platform/http/actor.ts'
@@ -63,12 +63,19 @@ const DEMO_SUPPLIERS = [
   { email: 'user02@bureau.test', registrationNumber: '45997418000153' },
 ]
 
-/** Adds the demo data; running it again changes nothing. */
-export async function seedDemoData(platform: Platform): Promise<void> {
+/**
+ * Adds the demo data through the modules' own APIs (so a running server's caches and jobs see it) and
+ * writes what it did to `out`; running it again changes nothing.
+ */
+export async function seedDemoData(
+  platform: Platform,
+  modules: Pick<Modules, 'auth' | 'companies' | 'supplierPayments' | 'bookings'>,
+  out: (text: string) => void,
+): Promise<void> {
   if (platform.config.nodeEnv === 'production') {
     throw new Error('Refusing to seed demo accounts with NODE_ENV=production.')
   }
-  const { auth, companies, supplierPayments, bookings } = await startModules(platform)
+  const { auth, companies, supplierPayments, bookings } = modules
   const lines: string[] = []
   for (const account of DEMO_ACCOUNTS) {
     let status = 'created'
@@ -82,7 +89,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
       `  ${account.email.padEnd(24)} ${account.password.padEnd(20)} ${(account.roles.join(', ') || 'user').padEnd(10)} ${status}`,
     )
   }
-  process.stdout.write(
+  out(
     `Demo accounts (email, password, roles):\n${lines.join('\n')}\nLog in with POST ${platform.config.publicUrl}/api/token/\n`,
   )
 
@@ -95,7 +102,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
       if (!(error instanceof AppError && error.code === 'registration_number_taken')) throw error
     }
   }
-  process.stdout.write(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
+  out(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
 
   const operatorId = await auth.api.userIdByEmail('operator01@bureau.test')
   const companyIds = await companies.api.idsByRegistrationNumber(
@@ -112,11 +119,9 @@ export async function seedDemoData(platform: Platform): Promise<void> {
     { userId: operatorId, roles: ['operator'], sessionId: 'seed' },
     demo,
   )
-  process.stdout.write(
-    `Demo suppliers: ${suppliers} added (user01, user02), with payments and anticipations.\n`,
-  )
+  out(`Demo suppliers: ${suppliers} added (user01, user02), with payments and anticipations.\n`)
   const hotels = await bookings.api.seedDemo()
-  process.stdout.write(`Demo hotels: ${hotels} added, in Rio de Janeiro, Paraty, São Paulo and Lisbon.\n`)
+  out(`Demo hotels: ${hotels} added, in Rio de Janeiro, Paraty, São Paulo and Lisbon.\n`)
   // The emails those requests and decisions enqueued go out now (to the outbox by default), and the
   // demo pictures are resized.
   await platform.jobs.drain()

@@ -50,10 +50,17 @@ export type ProcessRole = 'all' | 'api' | 'worker'
 
 export interface PlatformOptions {
   role?: ProcessRole
+  /** Who opens an embedded database folder (written into its lock): the CLI command and its port. */
+  owner?: { command: string; port: number | null }
   clock?: Clock
   database?: Database
   logger?: Logger
   mailer?: Mailer
+}
+
+/** Where the embedded database lives when DATABASE_URL is not set. */
+export function embeddedDatabaseFolder(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'pglite')
 }
 
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
@@ -69,7 +76,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
             poolSize: config.databasePoolSize,
             preparedStatements: config.databasePreparedStatements,
           }
-        : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
+        : { kind: 'pglite', dataDir: embeddedDatabaseFolder(config), owner: options.owner },
     ))
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined
   redis?.on('error', (error: Error) => {

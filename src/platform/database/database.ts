@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { acquireEmbeddedLock, type EmbeddedLock, type LockOwner } from './embedded-lock.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import { prepareStatements } from './prepared-statements.ts'
 
@@ -21,6 +23,8 @@ export interface Database {
    * `db.connection().execute(...)` or a transaction).
    */
   readonly pglite: PGlite | undefined
+  /** This process's hold on the embedded database folder (not for PostgreSQL or 'memory'). */
+  readonly lock: EmbeddedLock | undefined
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -35,8 +39,27 @@ export type DatabaseLocation =
       /** Prepare each parameterised statement once per connection (default true). */
       preparedStatements?: boolean
     }
-  /** `dataDir`: a folder, or 'memory' for a database that lives and dies with the process. */
-  | { kind: 'pglite'; dataDir: string }
+  /**
+   * `dataDir`: a folder, or 'memory' for a database that lives and dies with the process. A folder is
+   * locked for this process first (`owner` says who it is); a second process gets
+   * EmbeddedDatabaseBusyError and never opens it.
+   */
+  | { kind: 'pglite'; dataDir: string; owner?: Pick<LockOwner, 'command' | 'port'> }
+
+/** The embedded database's folder could not be opened: unreadable, or not a database PGlite knows. */
+export class EmbeddedDatabaseUnreadableError extends Error {
+  readonly folder: string
+
+  constructor(folder: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super(
+      `The embedded database in ${folder} cannot be opened (${reason}). To start over with an empty database, run: npm run db:reset`,
+      { cause },
+    )
+    this.name = 'EmbeddedDatabaseUnreadableError'
+    this.folder = folder
+  }
+}
 
 const DATE_OID = 1082
 const INT8_OID = 20
@@ -69,27 +92,56 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     pool.on('error', () => undefined)
     if (location.preparedStatements ?? true) prepareStatements(pool)
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
-    return handle(db, 'postgres', undefined)
+    return handle(db, 'postgres', undefined, undefined)
   }
-  if (location.dataDir !== 'memory') mkdirSync(location.dataDir, { recursive: true })
-  const client = await PGlite.create({
-    ...(location.dataDir === 'memory' ? {} : { dataDir: location.dataDir }),
-    parsers: { [DATE_OID]: (value: string) => value },
-    // Extensions the migrations create (trigram indexes for text search).
-    extensions: { pg_trgm },
-  })
-  const db = new Kysely<object>({ dialect: new PGliteDialect(client) })
-  return handle(db, 'pglite', client)
+  if (location.dataDir === 'memory') return openPglite(undefined, undefined)
+  const lock = acquireEmbeddedLock(location.dataDir, location.owner ?? { command: 'unknown', port: null })
+  try {
+    return await openPglite(location.dataDir, lock)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
 }
 
-function handle(db: Db, kind: Database['kind'], pglite: PGlite | undefined): Database {
+async function openPglite(dataDir: string | undefined, lock: EmbeddedLock | undefined): Promise<Database> {
+  let client: PGlite
+  try {
+    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
+    client = await PGlite.create({
+      ...(dataDir === undefined ? {} : { dataDir }),
+      parsers: { [DATE_OID]: (value: string) => value },
+      // Extensions the migrations create (trigram indexes for text search).
+      extensions: { pg_trgm },
+    })
+  } catch (error) {
+    if (dataDir === undefined) throw error
+    throw new EmbeddedDatabaseUnreadableError(path.resolve(dataDir), error)
+  }
+  const db = new Kysely<object>({ dialect: new PGliteDialect(client) })
+  return handle(db, 'pglite', client, lock)
+}
+
+function handle(
+  db: Db,
+  kind: Database['kind'],
+  pglite: PGlite | undefined,
+  lock: EmbeddedLock | undefined,
+): Database {
   return {
     db,
     kind,
     pglite,
+    lock,
     ping: async () => {
       await sql`select 1`.execute(db)
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }

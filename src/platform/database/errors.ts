@@ -49,3 +49,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (isPostgresError(error) && UNAVAILABLE_CODES.has(error.code)) return true
   return error instanceof Error && /Connection terminated|connection timeout/i.test(error.message)
 }
+
+/** Errors that say the database's files are damaged, not that a query was wrong. */
+const CORRUPTION_CODES = new Set([
+  'XX001', // data_corrupted
+  'XX002', // index_corrupted
+  '58030', // io_error
+  '58P01', // undefined_file
+])
+
+export function isCorruptionError(error: unknown): boolean {
+  return isPostgresError(error) && CORRUPTION_CODES.has(error.code)
+}
