@@ -137,6 +137,15 @@ describe('configuration errors', () => {
     assert.deepEqual(problems, ['JWT_SECRET must be at least 32 bytes long.'])
   })
 
+  it('SEED_DEMO is refused when NODE_ENV=production (demo passwords are public)', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET, SEED_DEMO: 'true' })
+    assert.deepEqual(problems, [
+      'SEED_DEMO adds demo accounts with known passwords; it is refused when NODE_ENV=production.',
+    ])
+    assert.equal(loadConfig({ SEED_DEMO: 'true' }).seedDemo, true)
+    assert.equal(loadConfig({}).seedDemo, false)
+  })
+
   it('NODE_ENV=production accepts a JWT_SECRET of 32 bytes or more', () => {
     assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET }).jwtSecret, LONG_SECRET)
   })
