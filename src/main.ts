@@ -47,12 +47,20 @@ async function main(argv: string[]): Promise<number | undefined> {
 }
 
 function readConfig(): Config {
+  let config: Config
   try {
-    const config = loadConfig()
-    return config.nodeEnv === 'production' ? config : withDevelopmentSecret(config)
+    config = loadConfig()
   } catch (error) {
     if (error instanceof ConfigError) throw new CommandError(error.message)
     throw error
+  }
+  if (config.nodeEnv === 'production') return config
+  try {
+    return withDevelopmentSecret(config)
+  } catch (error) {
+    // The development secret is the first thing written into DATA_DIR.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new CommandError(`DATA_DIR (${config.dataDir}) cannot be used: ${reason}.`, 1)
   }
 }
 

@@ -67,7 +67,12 @@ export async function startControlServer(
   const secret = randomBytes(32).toString('hex')
   let queue: Promise<void> = Promise.resolve()
   const server = http.createServer((request, response) => {
-    queue = queue.then(() => serve(request, response, { secret, commands, logger }))
+    queue = queue
+      .then(() => serve(request, response, { secret, commands, logger }))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'control request failed')
+        response.destroy()
+      })
   })
   // Whoever holds the database lock owns the socket's path; a file left there is from a dead owner.
   removeQuietly(socket)

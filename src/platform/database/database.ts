@@ -4,7 +4,12 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { acquireEmbeddedLock, type EmbeddedLock, type LockOwner } from './embedded-lock.ts'
+import {
+  acquireEmbeddedLock,
+  EmbeddedDatabaseBusyError,
+  type EmbeddedLock,
+  type LockOwner,
+} from './embedded-lock.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import { prepareStatements } from './prepared-statements.ts'
 
@@ -95,12 +100,22 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     return handle(db, 'postgres', undefined, undefined)
   }
   if (location.dataDir === 'memory') return openPglite(undefined, undefined)
-  const lock = acquireEmbeddedLock(location.dataDir, location.owner ?? { command: 'unknown', port: null })
+  const lock = lockFolder(location.dataDir, location.owner ?? { command: 'unknown', port: null })
   try {
     return await openPglite(location.dataDir, lock)
   } catch (error) {
     lock.release()
     throw error
+  }
+}
+
+/** Takes the folder's lock; a folder that cannot even hold a lock file is unreadable. */
+function lockFolder(dataDir: string, owner: Pick<LockOwner, 'command' | 'port'>): EmbeddedLock {
+  try {
+    return acquireEmbeddedLock(dataDir, owner)
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseBusyError) throw error
+    throw new EmbeddedDatabaseUnreadableError(path.resolve(dataDir), error)
   }
 }
 
