@@ -1,6 +1,7 @@
-import { sql, type Generated, type GeneratedAlways, type Selectable } from 'kysely'
+import { sql, type Generated, type GeneratedAlways, type RawBuilder, type Selectable } from 'kysely'
 import type { Executor } from '../../platform/database/transaction.ts'
 import type { Role } from '../../platform/http/actor.ts'
+import { FIRST_LOCK_SECONDS, LONGEST_LOCK_SECONDS } from './login-throttle.ts'
 
 export type AuthTables = {
   users: {
@@ -238,35 +239,52 @@ export async function findLoginThrottle(
 }
 
 /**
- * Counts one more failed login for an account key in one statement (safe under concurrent attempts);
- * failures older than `forgetBefore` no longer count. Returns the new count.
+ * Reserves one login attempt for an account key before its password is checked, in one statement:
+ * the attempt counts as a failure up front (a success clears the count afterwards), and the count
+ * that reaches the threshold locks the key in the same update. A key already locked is not updated,
+ * and then no row comes back: the caller refuses the attempt. So attempts racing each other are
+ * counted one by one, and never more than the threshold of them get their password checked.
+ * Failures older than `forgetBefore` no longer count.
  */
-export async function recordLoginFailure(
+export async function reserveLoginAttempt(
   db: AuthDb,
   accountKey: string,
-  now: Date,
-  forgetBefore: Date,
-): Promise<number> {
+  { now, forgetBefore, threshold }: { now: Date; forgetBefore: Date; threshold: number },
+): Promise<{ failures: number; locked_until: Date | null } | undefined> {
+  const failures = sql<number>`case when login_throttles.last_failure_at < ${forgetBefore} then 1 else login_throttles.failures + 1 end`
   const row = await db
     .insertInto('login_throttles')
-    .values({ account_key: accountKey, failures: 1, last_failure_at: now })
+    .values({
+      account_key: accountKey,
+      failures: 1,
+      last_failure_at: now,
+      locked_until: lockedUntil(sql<number>`1`, now, threshold),
+    })
     .onConflict((oc) =>
-      oc.column('account_key').doUpdateSet({
-        failures: sql<number>`case when login_throttles.last_failure_at < ${forgetBefore} then 1 else login_throttles.failures + 1 end`,
-        last_failure_at: now,
-      }),
+      oc
+        .column('account_key')
+        .doUpdateSet({
+          failures,
+          last_failure_at: now,
+          locked_until: lockedUntil(failures, now, threshold),
+        })
+        .where((eb) =>
+          eb.or([
+            eb('login_throttles.locked_until', 'is', null),
+            eb('login_throttles.locked_until', '<=', now),
+          ]),
+        ),
     )
-    .returning('failures')
-    .executeTakeFirstOrThrow()
-  return row.failures
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirst()
+  return row
 }
 
-export async function lockAccount(db: AuthDb, accountKey: string, until: Date): Promise<void> {
-  await db
-    .updateTable('login_throttles')
-    .set({ locked_until: until })
-    .where('account_key', '=', accountKey)
-    .execute()
+/** `lockoutSeconds` of login-throttle.ts, in SQL, so the lock is set in the update that counts. */
+function lockedUntil(failures: RawBuilder<number>, now: Date, threshold: number): RawBuilder<Date | null> {
+  return sql<Date | null>`case when ${failures} < ${threshold} then null
+    else ${now}::timestamptz + make_interval(secs => least(
+      ${FIRST_LOCK_SECONDS} * power(2, least(${failures} - ${threshold}, 20)), ${LONGEST_LOCK_SECONDS})) end`
 }
 
 export async function clearLoginThrottle(db: AuthDb, accountKey: string): Promise<void> {

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose'
+import { sql } from 'kysely'
 import { createUser, login, signIn, TEST_PASSWORD, uniqueEmail } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, TEST_JWT_SECRET, type TestApp } from '../../../test/helpers/app.ts'
 import type { TokenPair, User } from './auth.schemas.ts'
+import { loginAccountKey } from './login-throttle.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 
 const USER_FIELDS = [
@@ -685,6 +687,20 @@ describe('login lockout (LOGIN_LOCKOUT_THRESHOLD=3)', () => {
     t.clock.advance(60 * 60 * 1000 + 1000)
     await failLogins(user.email, 2)
     assert.equal((await requestTokens(t, user.email, user.password)).statusCode, 200)
+  })
+
+  it('counts simultaneous wrong passwords one by one: only 3 of 10 are checked, the rest are refused as locked', async () => {
+    const user = await createUser(t)
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => requestTokens(t, user.email, 'not the password')),
+    )
+    const statuses = responses.map((response) => response.statusCode).sort()
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429, 429, 429, 429, 429])
+    const { rows } = await sql<{ failures: number }>`
+      select failures from login_throttles where account_key = ${loginAccountKey(user.email)}`.execute(
+      t.platform.db,
+    )
+    assert.deepEqual(rows, [{ failures: 3 }])
   })
 
   it('locks only that account: another account still logs in', async () => {

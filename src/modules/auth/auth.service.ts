@@ -16,7 +16,7 @@ import { ibanProblem, normalizeIban } from '../../platform/validation/iban.ts'
 import * as repository from './auth.repository.ts'
 import type { AuthDb, UserRow } from './auth.repository.ts'
 import type { AdminUser, RegisterBody, TokenPair, UpdateMeBody, User, UsersQuery } from './auth.schemas.ts'
-import { lockoutSeconds, loginAccountKey, FAILURE_MEMORY_MS } from './login-throttle.ts'
+import { loginAccountKey, FAILURE_MEMORY_MS } from './login-throttle.ts'
 import { hashPassword, passwordProblems, spendPasswordCheck, verifyPassword } from './passwords.ts'
 import { accessTokens, hashToken, newRefreshToken } from './tokens.ts'
 
@@ -126,34 +126,33 @@ export function createAuthService(
    */
   async function login(email: string, password: string): Promise<TokenPair> {
     const accountKey = loginAccountKey(email)
-    const throttle = await repository.findLoginThrottle(db, accountKey)
     const now = clock.now()
-    if (throttle?.locked_until && throttle.locked_until > now) {
-      const seconds = Math.ceil((throttle.locked_until.getTime() - now.getTime()) / 1000)
-      throw new AppError(
-        'rate_limited',
-        'account_locked',
-        `Too many failed logins for this account; try again in ${seconds} seconds.`,
-        { retryAfterSeconds: seconds },
-      )
-    }
+    const reserved = await repository.reserveLoginAttempt(db, accountKey, {
+      now,
+      forgetBefore: new Date(now.getTime() - FAILURE_MEMORY_MS),
+      threshold: settings.lockoutThreshold,
+    })
+    if (!reserved) throw await accountLocked(accountKey, now)
     const user = await repository.findUserByEmail(db, email.trim())
     const usable = user?.is_active && user.password_hash !== null ? user : undefined
     const matches = usable ? await verifyPassword(usable.password_hash ?? '', password) : false
     if (!usable) await spendPasswordCheck(password)
-    if (!usable || !matches) {
-      const failures = await repository.recordLoginFailure(
-        db,
-        accountKey,
-        now,
-        new Date(now.getTime() - FAILURE_MEMORY_MS),
-      )
-      const lockFor = lockoutSeconds(failures, settings.lockoutThreshold)
-      if (lockFor > 0) await repository.lockAccount(db, accountKey, new Date(now.getTime() + lockFor * 1000))
-      throw unauthenticated('invalid_credentials', INVALID_CREDENTIALS)
-    }
-    if (throttle) await repository.clearLoginThrottle(db, accountKey)
+    // The attempt was counted as a failure when it was reserved.
+    if (!usable || !matches) throw unauthenticated('invalid_credentials', INVALID_CREDENTIALS)
+    await repository.clearLoginThrottle(db, accountKey)
     return startSession(usable)
+  }
+
+  async function accountLocked(accountKey: string, now: Date): Promise<AppError> {
+    const throttle = await repository.findLoginThrottle(db, accountKey)
+    const until = throttle?.locked_until?.getTime() ?? now.getTime()
+    const seconds = Math.max(1, Math.ceil((until - now.getTime()) / 1000))
+    return new AppError(
+      'rate_limited',
+      'account_locked',
+      `Too many failed logins for this account; try again in ${seconds} seconds.`,
+      { retryAfterSeconds: seconds },
+    )
   }
 
   /** Opens a session for a user who proved who they are (password now; SSO later). */
