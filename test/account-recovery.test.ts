@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
 import { login, signIn, uniqueEmail } from './helpers/accounts.ts'
 import { startSmtpCapture, type CapturedEmail, type SmtpCapture } from './helpers/smtp.ts'
@@ -232,6 +233,43 @@ describe('password reset', () => {
       payload: { token: codeIn(second), new_password: 'a-good-new-password' },
     })
     assert.equal(fresh.statusCode, 204)
+  })
+
+  it('a reset code sent before the password was changed no longer works', async () => {
+    const user = await signIn(t)
+    await requestReset(user.email)
+    const [message] = await deliveredTo(user.email)
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/auth/me',
+      headers: user.headers,
+      payload: { current_password: user.password, new_password: 'a-changed-password' },
+    })
+    assert.equal(changed.statusCode, 200)
+    const late = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset/confirm',
+      payload: { token: codeIn(message), new_password: 'an-attackers-password' },
+    })
+    assert.equal(late.statusCode, 400)
+    assert.equal((await login(t, user.email, 'a-changed-password')).access.length > 0, true)
+  })
+
+  it('deactivating an account retires its reset codes', async () => {
+    const admin = await signIn(t, ['admin'])
+    const user = await signIn(t)
+    await requestReset(user.email)
+    await deliveredTo(user.email)
+    const deactivated = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/users/${user.id}`,
+      headers: admin.headers,
+    })
+    assert.equal(deactivated.statusCode, 204)
+    const { rows } = await sql<{ unused: number }>`
+      select count(*)::int as unused from user_tokens
+      where user_id = ${user.id} and purpose = 'password_reset' and used_at is null`.execute(t.platform.db)
+    assert.deepEqual(rows, [{ unused: 0 }])
   })
 
   it('a deactivated account gets no reset email', async () => {

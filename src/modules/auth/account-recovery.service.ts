@@ -6,6 +6,7 @@ import { conflict, invalid, invalidFields } from '../../platform/errors.ts'
 import type { Actor } from '../../platform/http/actor.ts'
 import * as users from './auth.repository.ts'
 import type { AuthDb, UserRow } from './auth.repository.ts'
+import { endAccountAccess } from './account-access.ts'
 import { passwordResetEmail, verificationEmail } from './auth.emails.ts'
 import { loginAccountKey } from './login-throttle.ts'
 import { hashPassword, passwordProblems } from './passwords.ts'
@@ -107,7 +108,8 @@ export function createAccountRecovery(db: AuthDb, clock: Clock, emails: Emails, 
       const problems = passwordProblems(newPassword, user.email)
       if (problems.length > 0) throw invalidFields({ new_password: problems })
       await users.updateUser(tx, user.id, { password_hash: await hashPassword(newPassword) }, now)
-      await users.revokeUserSessions(tx, user.id, 'password_reset', now)
+      // Also retires any other reset link sent before this one was used.
+      await endAccountAccess(tx, user.id, 'password_reset', now)
       await users.clearLoginThrottle(tx, loginAccountKey(user.email))
       await tokens.markEmailVerified(tokenDb(tx), user.id, now)
     })

@@ -16,6 +16,7 @@ import { ibanProblem, normalizeIban } from '../../platform/validation/iban.ts'
 import * as repository from './auth.repository.ts'
 import type { AuthDb, UserRow } from './auth.repository.ts'
 import type { AdminUser, RegisterBody, TokenPair, UpdateMeBody, User, UsersQuery } from './auth.schemas.ts'
+import { endAccountAccess } from './account-access.ts'
 import { loginAccountKey, FAILURE_MEMORY_MS } from './login-throttle.ts'
 import { hashPassword, passwordProblems, spendPasswordCheck, verifyPassword } from './passwords.ts'
 import { accessTokens, hashToken, newRefreshToken } from './tokens.ts'
@@ -267,7 +268,7 @@ export function createAuthService(
     const updated = await transaction(db, async (tx) => {
       const row = await repository.updateUser(tx, user.id, changes, now)
       if (changesPassword) {
-        await repository.revokeUserSessions(tx, user.id, 'password_changed', now, actor.sessionId)
+        await endAccountAccess(tx, user.id, 'password_changed', now, actor.sessionId)
       }
       return row
     })
@@ -299,7 +300,7 @@ export function createAuthService(
     const now = clock.now()
     await transaction(db, async (tx) => {
       await repository.updateUser(tx, user.id, { is_active: false }, now)
-      await repository.revokeUserSessions(tx, user.id, 'deactivated', now)
+      await endAccountAccess(tx, user.id, 'deactivated', now)
     })
   }
 
