@@ -200,13 +200,28 @@ describe('processing an image', () => {
     }
   })
 
-  it('an image that cannot be decoded is marked failed instead of retried forever', async () => {
+  it('an image that cannot be decoded is refused at upload, on its field', async () => {
     const good = await picture(400, 400).png({ compressionLevel: 0 }).toBuffer()
     const corrupt = Buffer.from(good)
     corrupt.fill(0xab, 100, corrupt.length - 20)
-    const id = await accept(corrupt)
-    await jobs.drain()
-    assert.equal((await imageRow(id))?.status, 'failed')
+    const error = await rejection(corrupt)
+    assert.equal(error.kind, 'invalid')
+    assert.deepEqual(error.fieldErrors, { photo: ['The file is not a readable image.'] })
+  })
+
+  it('keeps the original without its EXIF and GPS metadata, turned upright by its orientation', async () => {
+    const sideways = await picture(600, 400)
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'Someone', Artist: 'Camera owner' }, IFD3: { GPSLatitudeRef: 'N' } })
+      .withMetadata({ orientation: 6 })
+      .toBuffer()
+    assert.ok((await sharp(sideways).metadata()).exif, 'the upload carries EXIF')
+    const stored = await images.store(sideways, 'photo')
+    const file = await storage.get(stored.key)
+    const meta = await sharp(await buffer(file!.body)).metadata()
+    assert.equal(meta.exif, undefined)
+    assert.equal(meta.orientation, undefined)
+    assert.deepEqual([meta.width, meta.height, stored.width, stored.height], [400, 600, 400, 600])
   })
 
   it('signed URLs are given for the original and every variant', async () => {

@@ -156,12 +156,13 @@ export function createImages(deps: {
           `The image is ${width}×${height} pixels; at most ${limits.maxPixels} pixels are accepted.`,
         )
       }
+      const clean = await withoutMetadata(bytes, type, limits.maxPixels, field)
       const id = randomUUID()
       const key = `images/${id}/original.${type === 'jpeg' ? 'jpg' : type}`
       // Stored before the row commits: a rolled-back request leaves an orphan file, never a row
       // pointing at nothing.
-      await storage.put(key, bytes, CONTENT_TYPES[type])
-      return { id, key, contentType: CONTENT_TYPES[type], width, height }
+      await storage.put(key, clean.bytes, CONTENT_TYPES[type])
+      return { id, key, contentType: CONTENT_TYPES[type], width: clean.width, height: clean.height }
     },
 
     async record({ id, key, contentType, width, height }, executor) {
@@ -201,6 +202,27 @@ export function createImages(deps: {
     },
   }
   return { images, processImage }
+}
+
+/**
+ * The original as it is kept and linked: re-encoded in its own format without its metadata (EXIF,
+ * GPS, camera, XMP), turned upright first so that dropping the orientation tag changes nothing seen.
+ */
+async function withoutMetadata(
+  bytes: Buffer,
+  type: ImageType,
+  maxPixels: number,
+  field: string,
+): Promise<{ bytes: Buffer; width: number; height: number }> {
+  const image = sharp(bytes, { limitInputPixels: maxPixels }).rotate()
+  const encoded =
+    type === 'jpeg' ? image.jpeg({ quality: 92 }) : type === 'png' ? image.png() : image.webp({ quality: 92 })
+  try {
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true })
+    return { bytes: data, width: info.width, height: info.height }
+  } catch {
+    throw invalid(field, 'The file is not a readable image.')
+  }
 }
 
 async function resize(
