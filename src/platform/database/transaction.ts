@@ -12,6 +12,13 @@ export type QueryRunner = Pick<Kysely<object>, 'executeQuery'> & QueryExecutorPr
 
 const openTransaction = new AsyncLocalStorage<QueryRunner>()
 
+/** Told when a transaction commits in the code it watches (see `watchCommits`). */
+export interface CommitWatch {
+  committed: boolean
+}
+
+const commitWatch = new AsyncLocalStorage<CommitWatch>()
+
 /**
  * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
  *
@@ -22,11 +29,22 @@ const openTransaction = new AsyncLocalStorage<QueryRunner>()
  * enqueuing run on it: on embedded PGlite (one connection) anything else would wait forever for the
  * connection this transaction holds.
  */
-export function transaction<Tables, Result>(
+export async function transaction<Tables, Result>(
   db: Kysely<Tables>,
   work: (tx: Transaction<Tables>) => Promise<Result>,
 ): Promise<Result> {
-  return db.transaction().execute((tx) => openTransaction.run(tx, () => work(tx)))
+  const result = await db.transaction().execute((tx) => openTransaction.run(tx, () => work(tx)))
+  const watch = commitWatch.getStore()
+  if (watch) watch.committed = true
+  return result
+}
+
+/**
+ * Runs `work`, setting `watch.committed` once any transaction it opens commits: code that undoes
+ * its own bookkeeping when `work` fails (an idempotency claim) must not undo it once data changed.
+ */
+export function watchCommits<Result>(watch: CommitWatch, work: () => Promise<Result>): Promise<Result> {
+  return commitWatch.run(watch, work)
 }
 
 /** Runs `work` with `executor` remembered as the open transaction (see `transaction()`). */

@@ -10,6 +10,7 @@ import { waitUntil } from '../../../test/helpers/wait.ts'
 import { loadConfig } from '../../config.ts'
 import { fixedClock } from '../clock.ts'
 import type { Database } from '../database/database.ts'
+import { transaction } from '../database/transaction.ts'
 import { AppError, conflict, invalid, unauthenticated } from '../errors.ts'
 import { createLogger } from '../telemetry/logger.ts'
 import type { Actor } from './actor.ts'
@@ -62,6 +63,8 @@ function createThings(now: () => Date) {
     created: 0,
     failures: [] as Error[],
     gate: undefined as Promise<void> | undefined,
+    /** Commits a transaction, then fails: the creation happened, its response did not. */
+    commitThenFail: undefined as { commit: () => Promise<void>; error: Error } | undefined,
   }
   return {
     state,
@@ -71,6 +74,10 @@ function createThings(now: () => Date) {
       const failure = state.failures.shift()
       if (failure) throw failure
       state.created++
+      if (state.commitThenFail) {
+        await state.commitThenFail.commit()
+        throw state.commitThenFail.error
+      }
       // `secret` is not in the response schema: it must reach neither the client nor the stored response.
       return { id: state.created, name: input.name, created_at: now(), secret: 'not for the client' }
     },
@@ -99,6 +106,7 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
     things.state.calls = 0
     things.state.failures = []
     things.state.gate = undefined
+    things.state.commitThenFail = undefined
   })
 
   function post(
@@ -236,6 +244,24 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal(retry.statusCode, 201)
       assert.equal(retry.headers['idempotent-replayed'], undefined)
       assert.equal(things.state.calls, 2)
+    })
+
+    it('keeps the key when the creation committed and only its response failed: a retry is told, and creates nothing', async () => {
+      const key = randomUUID()
+      things.state.commitThenFail = {
+        commit: () =>
+          transaction(database.db, async (tx) => {
+            await sql`select 1`.execute(tx)
+          }),
+        error: new Error('the response could not be built'),
+      }
+      assertProblem(await post({ key }), 500, 'internal_error')
+      things.state.commitThenFail = undefined
+      const retry = await post({ key })
+      assert.equal(retry.statusCode, 409)
+      assert.equal(retry.json<Problem>().code, 'idempotency_response_lost')
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assert.equal(things.state.calls, 1)
     })
 
     it('releases the key after a transient AppError (503 unavailable), so a retry runs', async () => {

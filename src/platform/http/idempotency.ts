@@ -4,6 +4,7 @@ import type { ColumnType, Kysely } from 'kysely'
 import { Type } from 'typebox'
 import type { Clock } from '../clock.ts'
 import type { Db } from '../database/database.ts'
+import { watchCommits, type CommitWatch } from '../database/transaction.ts'
 import { AppError, invalid, type ErrorKind } from '../errors.ts'
 import { STATUS_OF_KIND } from './error-handler.ts'
 import { actorOf } from './guards.ts'
@@ -21,7 +22,10 @@ import { problem, sendProblem, type Problem } from './problem.ts'
  *   decided; a client that wants to try something else (a corrected body) sends a new key.
  * - an AppError that may pass on a plain retry (unauthenticated, rate_limited, unavailable) and any
  *   other error (500, database down): nothing stored; the claim is deleted, so a retry with the same
- *   key runs again. Services roll their transaction back when they throw, so nothing was created.
+ *   key runs again. Services roll their transaction back when they throw, so nothing was created —
+ *   unless a transaction of `create` had already committed (the failure came after, building the
+ *   response): then the claim is kept, and a retry gets a 409 `idempotency_response_lost` saying
+ *   the request was carried out, never a second creation.
  * - a request that fails schema validation never reaches `run`, so its key is not touched.
  *
  * A process that dies while `create` runs leaves its claim in progress: retries get a 409 until the
@@ -41,7 +45,8 @@ export const IdempotencyHeaders = Type.Object({
         'and remembered for 24 hours. A retry with the same key and the same request returns the first response ' +
         '(header `Idempotent-Replayed: true`) without doing the operation again; the same key with a different ' +
         'request is a 422 (`idempotency_key_reused`); a retry while the first request still runs is a 409 ' +
-        '(`idempotency_request_in_progress`).',
+        '(`idempotency_request_in_progress`); a retry of a request that was carried out but whose response ' +
+        'failed is a 409 (`idempotency_response_lost`): look the result up instead.',
       examples: ['5f0c4d8e-1b2a-4c3d-9e8f-7a6b5c4d3e2f'],
     }),
   ),
@@ -262,10 +267,17 @@ async function runClaimed(
   create: () => Promise<Outcome>,
 ): Promise<FastifyReply> {
   let outcome: Outcome
+  const watch: CommitWatch = { committed: false }
   try {
-    outcome = await create()
+    outcome = await watchCommits(watch, create)
   } catch (error) {
     const storable = recordedProblem(request, error)
+    if (!storable && watch.committed) {
+      // The creation committed and only its response failed: a retry must not create again.
+      const lost = responseLost(request)
+      await complete(keys, clock, request, claim, lost.status, JSON.stringify(lost))
+      throw error
+    }
     if (!storable) {
       await release(keys, request, claim)
       throw error
@@ -291,6 +303,16 @@ function serialized(reply: FastifyReply, body: unknown): string {
 function recordedProblem(request: FastifyRequest, error: unknown): Problem | undefined {
   if (!(error instanceof AppError) || TRANSIENT_KINDS.has(error.kind)) return undefined
   return problem(request, STATUS_OF_KIND[error.kind], error.code, error.message, error.fieldErrors)
+}
+
+/** What a retry learns when the first request's change committed but its response was never built. */
+function responseLost(request: FastifyRequest): Problem {
+  return problem(
+    request,
+    STATUS_OF_KIND.conflict,
+    'idempotency_response_lost',
+    'The request with this Idempotency-Key was carried out, but its response could not be sent. Look the result up (it is in the list) instead of retrying.',
+  )
 }
 
 /**
