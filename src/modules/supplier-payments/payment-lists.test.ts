@@ -117,6 +117,32 @@ describe('payment lists and their counts', () => {
     await assertListsMatch()
   })
 
+  it('a payment’s anticipation copy cannot be written to disagree with its anticipation', async () => {
+    const { rows } = await sql<{ payment_id: number }>`
+      select payment_id from anticipations where status = 'PC' order by id limit 1`.execute(db)
+    const paymentId = rows[0]?.payment_id
+    assert.ok(paymentId)
+    await assert.rejects(
+      sql`update payments set anticipation = 'A' where id = ${paymentId}`.execute(db),
+      /payments\.anticipation follows its anticipation/,
+    )
+    await assert.rejects(
+      sql`
+        insert into payments (supplier_id, creation_date, due_date, value, created_at, anticipation)
+        values (${suppliers[0]}, '2026-01-01', '2026-05-01', 100, now(), 'AN')`.execute(db),
+    )
+    await assert.rejects(
+      sql`
+        insert into payments (supplier_id, creation_date, due_date, value, created_at, anticipation)
+        values (${suppliers[0]}, '2026-01-01', '2026-05-01', 100, now(), 'A')`.execute(db),
+      /payments\.anticipation follows its anticipation/,
+    )
+    const { rows: after } = await sql<{ anticipation: string }>`
+      select anticipation from payments where id = ${paymentId}`.execute(db)
+    assert.deepEqual(after, [{ anticipation: 'PC' }])
+    await assertListsMatch()
+  })
+
   it('a supplier keeps its user and company for good: changing or deleting the link is refused', async () => {
     await assert.rejects(
       sql`update suppliers set company_id = company_id where id = ${suppliers[0]}`.execute(db),
