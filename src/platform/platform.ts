@@ -90,7 +90,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
   const storage = createStorage(config, clock)
-  const { images, processImage } = createImages({
+  const { images, processImage, sweepOrphans } = createImages({
     db: database.db,
     storage,
     jobs,
@@ -106,7 +106,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       log.info({ purged: await idempotency.purgeExpired() }, 'expired idempotency keys purged')
     },
   })
-  jobs.register([emailJob, processImage, purgeIdempotencyKeys])
+  jobs.register([emailJob, processImage, sweepOrphans, purgeIdempotencyKeys])
   const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock })
   jobs.register(payouts.jobs)
   return {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { createTestDatabase } from '../../../test/helpers/database.ts'
-import { fixedClock } from '../clock.ts'
+import { fixedClock, type FixedClock } from '../clock.ts'
 import type { Database } from '../database/database.ts'
 import { transaction } from '../database/transaction.ts'
 import { AppError } from '../errors.ts'
@@ -23,13 +23,15 @@ const MAX_PIXELS = 4_000_000
 let database: Database
 let jobs: Jobs
 let storage: Storage
+let clock: FixedClock
+let sweepOrphanUploads: () => Promise<number>
 let images: Images
 let root: string
 
 before(async () => {
   database = await createTestDatabase()
   root = mkdtempSync(path.join(tmpdir(), 'bureau-images-'))
-  const clock = fixedClock('2026-03-02T12:00:00Z')
+  clock = fixedClock('2026-03-02T12:00:00Z')
   storage = createLocalStorage({
     root,
     publicUrl: 'http://bureau.test',
@@ -46,7 +48,8 @@ before(async () => {
     limits: { maxBytes: MAX_BYTES, maxPixels: MAX_PIXELS },
   })
   images = created.images
-  jobs.register([created.processImage])
+  sweepOrphanUploads = created.sweepOrphanUploads
+  jobs.register([created.processImage, created.sweepOrphans])
   await jobs.start()
 })
 after(async () => {
@@ -241,5 +244,25 @@ describe('processing an image', () => {
         [200, 200],
       ],
     )
+  })
+})
+
+describe('uploads whose image was never recorded', () => {
+  it('lose their file a day after they were stored; recorded images keep theirs', async () => {
+    const orphan = await images.store(await picture(50, 50).png().toBuffer(), 'photo')
+    const kept = await accept(await picture(60, 60).png().toBuffer())
+    const keptKey = (
+      await sql<{ original_key: string }>`
+      select original_key from images where id = ${kept}`.execute(database.db)
+    ).rows[0]?.original_key
+    assert.ok(keptKey)
+    assert.equal(await sweepOrphanUploads(), 0, 'nothing is swept within the first day')
+    assert.ok(await storage.get(orphan.key))
+    clock.advance(24 * 60 * 60 * 1000 + 1000)
+    // Other tests here store without recording too: their files go with this one.
+    assert.ok((await sweepOrphanUploads()) >= 1)
+    assert.equal(await storage.get(orphan.key), undefined)
+    assert.ok(await storage.get(keptKey), 'the recorded image keeps its original')
+    assert.equal(await sweepOrphanUploads(), 0, 'each orphan is swept once')
   })
 })

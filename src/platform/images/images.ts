@@ -22,6 +22,10 @@ export interface ImageVariant {
 }
 
 type ImageTables = {
+  stored_uploads: {
+    key: string
+    stored_at: Date
+  }
   images: {
     id: string
     original_key: string
@@ -159,8 +163,9 @@ export function createImages(deps: {
       const clean = await withoutMetadata(bytes, type, limits.maxPixels, field)
       const id = randomUUID()
       const key = `images/${id}/original.${type === 'jpeg' ? 'jpg' : type}`
-      // Stored before the row commits: a rolled-back request leaves an orphan file, never a row
-      // pointing at nothing.
+      // Stored before the row commits, so a rolled-back request leaves a file and never a row pointing
+      // at nothing; the note taken first lets the sweep find and delete such a file.
+      await tables(deps.db).insertInto('stored_uploads').values({ key, stored_at: clock.now() }).execute()
       await storage.put(key, clean.bytes, CONTENT_TYPES[type])
       return { id, key, contentType: CONTENT_TYPES[type], width: clean.width, height: clean.height }
     },
@@ -171,6 +176,7 @@ export function createImages(deps: {
         insert into images (id, original_key, content_type, width, height, status, created_at, updated_at)
         values (${id}, ${key}, ${contentType}, ${width}, ${height}, 'pending', ${now}, ${now})
       `.execute(executor)
+      await sql`delete from stored_uploads where key = ${key}`.execute(executor)
       await jobs.send(processImage, { imageId: id }, { executor })
       return { id }
     },
@@ -201,8 +207,48 @@ export function createImages(deps: {
       return found
     },
   }
-  return { images, processImage }
+  /** Deletes the files of uploads whose image was never recorded, a day after they were stored. */
+  async function sweepOrphanUploads(): Promise<number> {
+    const db = tables(deps.db)
+    const stale = await db
+      .selectFrom('stored_uploads')
+      .select('key')
+      .where('stored_at', '<', new Date(clock.now().getTime() - ORPHAN_AFTER_MS))
+      .orderBy('stored_at')
+      .limit(SWEEP_BATCH)
+      .execute()
+    let deleted = 0
+    for (const { key } of stale) {
+      const recorded = await db
+        .selectFrom('images')
+        .select('id')
+        .where('original_key', '=', key)
+        .executeTakeFirst()
+      if (!recorded) {
+        await storage.delete(key)
+        deleted += 1
+      }
+      await db.deleteFrom('stored_uploads').where('key', '=', key).execute()
+    }
+    return deleted
+  }
+
+  const sweepOrphans = defineJob({
+    name: 'sweep-orphan-uploads',
+    payload: Type.Object({}),
+    cron: '41 * * * *',
+    handle: async (_payload, { logger }) => {
+      const deleted = await sweepOrphanUploads()
+      if (deleted > 0) logger.info({ deleted }, 'files of unrecorded uploads deleted')
+    },
+  })
+
+  return { images, processImage, sweepOrphans, sweepOrphanUploads }
 }
+
+/** An upload not recorded within a day belongs to a request that rolled back or died. */
+const ORPHAN_AFTER_MS = 24 * 60 * 60 * 1000
+const SWEEP_BATCH = 500
 
 /**
  * The original as it is kept and linked: re-encoded in its own format without its metadata (EXIF,
