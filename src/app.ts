@@ -2,6 +2,7 @@ import { createAuthModule } from './modules/auth/index.ts'
 import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
 import { createComplaintsModule } from './modules/complaints/index.ts'
+import { createJobsModule } from './modules/jobs/index.ts'
 import { createEarlyPayments, createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
@@ -34,6 +35,10 @@ const TAGS = [
     description: 'Complaints with a photo and the refund asked for; approvers approve or reject them.',
   },
   {
+    name: 'jobs',
+    description: 'Background jobs (emails, payouts, images): failures and retries, for admins.',
+  },
+  {
     name: 'payouts',
     description:
       'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
@@ -61,6 +66,7 @@ export function createModules(platform: Platform) {
   const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
   const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
+  const jobs = createJobsModule(platform, { guards: auth.api.guards })
   return {
     auth,
     companies,
@@ -68,7 +74,8 @@ export function createModules(platform: Platform) {
     bookings,
     payouts,
     complaints,
-    all: [auth, companies, supplierPayments, bookings, payouts, complaints],
+    jobs,
+    all: [auth, companies, supplierPayments, bookings, payouts, complaints, jobs],
   }
 }
 
@@ -100,6 +107,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
   await modules.bookings.routes(app)
   await modules.payouts.routes(app)
   await modules.complaints.routes(app)
+  await modules.jobs.routes(app)
 
   await app.ready()
   return app

@@ -24,6 +24,8 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** Where the fixed clock starts (default 2026-03-02T12:00:00Z). */
   now?: string
+  /** Runs before the modules start (to register extra jobs, for instance). */
+  beforeStart?: (platform: Platform) => void
 }
 
 /**
@@ -52,6 +54,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = await createTestDatabase()
   // Tests run jobs explicitly with `platform.jobs.drain()`; no background worker or housekeeping.
   const platform = await createPlatform(config, { clock, database, role: 'api' })
+  options.beforeStart?.(platform)
   const app = await buildApp(platform)
   return {
     app,

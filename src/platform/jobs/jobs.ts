@@ -4,6 +4,7 @@ import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { Database } from '../database/database.ts'
 import { withOpenTransaction, type QueryRunner } from '../database/transaction.ts'
+import { findJob, listJobs, type JobFilter, type JobSummary, type RetryOutcome } from './job-admin.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
 
@@ -102,6 +103,13 @@ export interface Jobs {
   ping(): Promise<void>
   /** Jobs waiting in the dead-letter queue. */
   deadLetterCount(): Promise<number>
+  /** Every job, newest first, optionally in one state (for admins). */
+  list(
+    filter: JobFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ count: number; results: JobSummary[] }>
+  /** Runs a failed job again (one more attempt). */
+  retry(id: string): Promise<RetryOutcome>
 }
 
 /** Where jobs go once their retries are used up: kept for a person to inspect and re-drive. */
@@ -269,6 +277,20 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
 
     async ping() {
       await boss.getQueue(DEAD_LETTER_QUEUE)
+    },
+
+    list(filter, page) {
+      return listJobs((text, values) => db.executeSql(text, values), SCHEMA, filter, page)
+    },
+
+    async retry(id) {
+      const job = await findJob((text, values) => db.executeSql(text, values), SCHEMA, id)
+      if (!job) return 'not_found'
+      if (job.state !== 'failed') return 'not_failed'
+      await boss.retry(job.name, id)
+      // Failed meanwhile by nobody else: pg-boss retries only failed jobs, so read what it did.
+      const after = await findJob((text, values) => db.executeSql(text, values), SCHEMA, id)
+      return after?.state === 'failed' ? 'not_failed' : 'retried'
     },
 
     async deadLetterCount() {
