@@ -36,6 +36,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     lastName: 'Approver',
     roles: ['approver'],
   },
+  // A second approver: refunds above APPROVAL_THRESHOLD_COMPLAINT_REFUND need two.
+  {
+    email: 'approver2@bureau.test',
+    password: 'demo-approver2-pass',
+    firstName: 'Abel',
+    lastName: 'Approver',
+    roles: ['approver'],
+  },
   {
     email: 'ana@bureau.test',
     password: 'demo-user-pass',
@@ -97,7 +105,10 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   }
   process.stdout.write(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
 
-  const operatorId = await auth.api.userIdByEmail('operator01@bureau.test')
+  // operator01 links the demo suppliers and registers their payments; operator@ decides their
+  // anticipations (whoever registers a payment never decides it).
+  const registrarId = await auth.api.userIdByEmail('operator01@bureau.test')
+  const deciderId = await auth.api.userIdByEmail('operator@bureau.test')
   const companyIds = await companies.api.idsByRegistrationNumber(
     DEMO_SUPPLIERS.map((s) => s.registrationNumber),
   )
@@ -107,9 +118,12 @@ export async function seedDemoData(platform: Platform): Promise<void> {
     const companyId = companyIds.get(supplier.registrationNumber)
     if (userId !== undefined && companyId !== undefined) demo.push({ userId, companyId })
   }
-  if (operatorId === undefined) throw new Error('The demo operator is missing.')
+  if (registrarId === undefined || deciderId === undefined) throw new Error('A demo operator is missing.')
   const suppliers = await supplierPayments.api.seedDemo(
-    { userId: operatorId, roles: ['operator'], sessionId: 'seed' },
+    {
+      registrar: { userId: registrarId, roles: ['operator'], sessionId: 'seed' },
+      decider: { userId: deciderId, roles: ['operator'], sessionId: 'seed' },
+    },
     demo,
   )
   process.stdout.write(

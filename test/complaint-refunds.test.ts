@@ -90,8 +90,8 @@ function earlyPayment(subjectId: number) {
     amount: '50.00',
     currency: 'EUR',
     recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-    approved: true,
-  })
+    approvedBy: [1],
+  }, { system: 'test' })
 }
 
 /** Wise's transfers made with a payout's idempotency key as customerTransactionId. */
@@ -110,6 +110,7 @@ function payoutJobs(provider?: PayoutProvider) {
     db: t.platform.db,
     jobs: t.platform.jobs,
     clock: t.clock,
+    audit: t.platform.audit,
     provider: provider ?? wiseProvider,
   })
   const context = { jobId: 'test', attempt: 1, logger: pino({ level: 'silent' }) }
@@ -402,8 +403,8 @@ describe('a complaint refunded through Wise', () => {
       amount: '984.00',
       currency: 'EUR',
       recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-      approved: true,
-    })
+      approvedBy: [1],
+    }, { system: 'test' })
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',
@@ -435,8 +436,8 @@ describe('a complaint refunded through Wise', () => {
       amount: '10.00',
       currency: 'BRL',
       recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
-      approved: true,
-    })
+      approvedBy: [1],
+    }, { system: 'test' })
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',
@@ -489,6 +490,7 @@ describe('a complaint refunded through Wise', () => {
       db: t.platform.db,
       jobs: t.platform.jobs,
       clock: t.clock,
+      audit: t.platform.audit,
       provider: createWiseProvider(client, { profileId: undefined }),
     })
     // Seven calls at most (prepare's four, read, fund, read again), each three attempts of 15 s with

@@ -153,7 +153,7 @@ describe('the API documentation', () => {
           amount: '10.00',
           currency: 'EUR',
           recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
-        })
+        }, { system: 'test' })
       ).id,
       complaint: (await fileComplaint(t, await signIn(t, [], { iban: REFUND_IBAN }))).id,
     }

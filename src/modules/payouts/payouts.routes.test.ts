@@ -53,7 +53,7 @@ async function failedPayout(subjectId: number): Promise<number> {
     currency: 'BRL',
     recipient: undefined,
     unavailable: 'The company has no default bank account in BRL.',
-  })
+  }, { system: 'test' })
   return row.id
 }
 

@@ -42,7 +42,7 @@ async function payoutIn(status: PayoutStatus): Promise<number> {
     amount: '10.00',
     currency: 'EUR',
     recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-  })
+  }, { system: 'test' })
   await t.platform.db
     .$extendTables<{ payouts: { id: number; status: string; failure_reason: string | null } }>()
     .updateTable('payouts')
