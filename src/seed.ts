@@ -97,7 +97,7 @@ export async function seedDemoData(platform: Platform): Promise<void> {
   let added = 0
   for (const company of DEMO_COMPANIES) {
     try {
-      await companies.api.createCompany(company)
+      await companies.api.createCompany({ system: 'seed' }, company)
       added += 1
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'registration_number_taken')) throw error
