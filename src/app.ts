@@ -1,3 +1,4 @@
+import { createAuditModule } from './modules/audit/index.ts'
 import { createAuthModule } from './modules/auth/index.ts'
 import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
@@ -38,6 +39,10 @@ const TAGS = [
     description:
       'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
   },
+  {
+    name: 'audit',
+    description: 'Who did what to money, roles and bank accounts: the append-only audit log.',
+  },
 ]
 
 /** Every module, in one visible list. */
@@ -61,6 +66,7 @@ export function createModules(platform: Platform) {
   const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
   const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
+  const audit = createAuditModule(platform, { guards: auth.api.guards })
   return {
     auth,
     companies,
@@ -68,7 +74,8 @@ export function createModules(platform: Platform) {
     bookings,
     payouts,
     complaints,
-    all: [auth, companies, supplierPayments, bookings, payouts, complaints],
+    audit,
+    all: [auth, companies, supplierPayments, bookings, payouts, complaints, audit],
   }
 }
 
@@ -100,6 +107,7 @@ export async function buildApp(platform: Platform): Promise<App> {
   await modules.bookings.routes(app)
   await modules.payouts.routes(app)
   await modules.complaints.routes(app)
+  await modules.audit.routes(app)
 
   await app.ready()
   return app
