@@ -84,14 +84,18 @@ async function createdWith(id: number, provider: 'manual' | 'wise') {
 
 /** An early payment to a company's IBAN, approved from the start, with its fund-payout job queued. */
 function earlyPayment(subjectId: number) {
-  return t.platform.payouts.create(t.platform.db, {
-    purpose: 'early_payment',
-    subjectId,
-    amount: '50.00',
-    currency: 'EUR',
-    recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-    approvedBy: [1],
-  }, { system: 'test' })
+  return t.platform.payouts.create(
+    t.platform.db,
+    {
+      purpose: 'early_payment',
+      subjectId,
+      amount: '50.00',
+      currency: 'EUR',
+      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+      approvedBy: [1],
+    },
+    { system: 'test' },
+  )
 }
 
 /** Wise's transfers made with a payout's idempotency key as customerTransactionId. */
@@ -397,14 +401,18 @@ describe('a complaint refunded through Wise', () => {
   })
 
   it('prepares and funds an early payment, created approved, with its one fund-payout job', async () => {
-    const row = await t.platform.payouts.create(t.platform.db, {
-      purpose: 'early_payment',
-      subjectId: 700001,
-      amount: '984.00',
-      currency: 'EUR',
-      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-      approvedBy: [1],
-    }, { system: 'test' })
+    const row = await t.platform.payouts.create(
+      t.platform.db,
+      {
+        purpose: 'early_payment',
+        subjectId: 700001,
+        amount: '984.00',
+        currency: 'EUR',
+        recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+        approvedBy: [1],
+      },
+      { system: 'test' },
+    )
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',
@@ -430,14 +438,18 @@ describe('a complaint refunded through Wise', () => {
   })
 
   it('fails a Wise payout to a domestic account, saying Wise pays IBANs only', async () => {
-    const row = await t.platform.payouts.create(t.platform.db, {
-      purpose: 'early_payment',
-      subjectId: 700002,
-      amount: '10.00',
-      currency: 'BRL',
-      recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
-      approvedBy: [1],
-    }, { system: 'test' })
+    const row = await t.platform.payouts.create(
+      t.platform.db,
+      {
+        purpose: 'early_payment',
+        subjectId: 700002,
+        amount: '10.00',
+        currency: 'BRL',
+        recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
+        approvedBy: [1],
+      },
+      { system: 'test' },
+    )
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',

@@ -52,7 +52,12 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
     recovery.sendVerification,
     deps.supplierOfUser ?? (async () => undefined),
   )
-  const users = createUsersService(db, platform.clock, platform.audit, deps.supplierOfUser ?? (async () => undefined))
+  const users = createUsersService(
+    db,
+    platform.clock,
+    platform.audit,
+    deps.supplierOfUser ?? (async () => undefined),
+  )
   const guards = createGuards(auth.resolveActor)
   const ownRoutes = authRoutes(auth, guards, { loginRateLimitPerMinute: config.loginRateLimitPerMinute })
   const adminRoutes = userRoutes(users, guards, config.publicUrl)

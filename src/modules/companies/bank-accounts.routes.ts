@@ -54,7 +54,9 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await companies.addBankAccount(actorOf(request), request.params.id, request.body)),
+        reply
+          .code(201)
+          .send(await companies.addBankAccount(actorOf(request), request.params.id, request.body)),
     )
 
     app.patch(
@@ -72,7 +74,12 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
         },
       },
       async (request) =>
-        companies.updateBankAccount(actorOf(request), request.params.id, request.params.account_id, request.body),
+        companies.updateBankAccount(
+          actorOf(request),
+          request.params.id,
+          request.params.account_id,
+          request.body,
+        ),
     )
 
     app.delete(

@@ -13,7 +13,12 @@ import { translateUniqueViolations, type CompanyAccess } from './company-access.
  * A company's bank accounts: where its money goes. Every creation, change, removal and change of
  * default is audited (account numbers and IBANs masked to their last 4 characters).
  */
-export function createBankAccountsService(db: CompaniesDb, clock: Clock, audit: Audit, access: CompanyAccess) {
+export function createBankAccountsService(
+  db: CompaniesDb,
+  clock: Clock,
+  audit: Audit,
+  access: CompanyAccess,
+) {
   /** Records an account's creation (with the company or on its own) in `tx`. */
   async function recordCreated(tx: CompaniesDb, actor: AuditActor, row: BankAccountRow): Promise<void> {
     await audit.record(tx, {
@@ -53,7 +58,11 @@ export function createBankAccountsService(db: CompaniesDb, clock: Clock, audit: 
     return (await repository.listBankAccounts(db, companyId)).map(toBankAccount)
   }
 
-  async function addBankAccount(actor: Actor, companyId: number, input: NewBankAccount): Promise<BankAccount> {
+  async function addBankAccount(
+    actor: Actor,
+    companyId: number,
+    input: NewBankAccount,
+  ): Promise<BankAccount> {
     await access.getCompanyRow(companyId)
     const fields = new FieldErrorCollector()
     const account = checkBankAccount(input, fields)
@@ -108,7 +117,8 @@ export function createBankAccountsService(db: CompaniesDb, clock: Clock, audit: 
         })
         await audit.record(tx, {
           actor,
-          action: account.is_default === row.is_default ? 'bank_account.updated' : 'bank_account.default_changed',
+          action:
+            account.is_default === row.is_default ? 'bank_account.updated' : 'bank_account.default_changed',
           subject: { type: 'bank_account', id: row.id },
           changes: { ...accountFacts(row), ...changed(account, row) },
         })

@@ -11,11 +11,7 @@ import { checkBankAccount, type CheckedBankAccount } from './bank-account-rules.
 import * as repository from './companies.repository.ts'
 import type { BankAccountRow, CompaniesDb, CompanyRow, CompanyUpdate } from './companies.repository.ts'
 import { checkBanksExist, createBankAccountsService, toBankAccount } from './bank-accounts.service.ts'
-import {
-  createCompanyAccess,
-  translateUniqueViolations,
-  type CompanyMembership,
-} from './company-access.ts'
+import { createCompanyAccess, translateUniqueViolations, type CompanyMembership } from './company-access.ts'
 import type {
   BillingAddress,
   CompaniesQuery,
@@ -253,4 +249,3 @@ function toSummary(row: CompanyRow): CompanySummary {
     updated_at: row.updated_at.toISOString(),
   }
 }
-

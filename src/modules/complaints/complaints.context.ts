@@ -45,4 +45,3 @@ export interface ComplaintsContext {
   settings: ComplaintsSettings
   toComplaint(row: ComplaintRow): Promise<Complaint>
 }
-

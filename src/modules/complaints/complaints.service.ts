@@ -12,11 +12,7 @@ import {
   type ComplaintStatus,
 } from './complaints.repository.ts'
 import type { Complaint, ComplaintsQuery } from './complaints.schemas.ts'
-import {
-  REFUND_PURPOSE,
-  type ComplaintsContext,
-  type ComplaintsSettings,
-} from './complaints.context.ts'
+import { REFUND_PURPOSE, type ComplaintsContext, type ComplaintsSettings } from './complaints.context.ts'
 import { createComplaintDecisions } from './decide-complaint.ts'
 import { createComplaintFiling } from './file-complaint.ts'
 

@@ -52,7 +52,11 @@ export function createComplaintDecisions(context: ComplaintsContext) {
       if (!locked) throw notFound('Complaint')
       // Separation of duties, whatever the caller's roles: nobody decides their own request.
       if (locked.complainer_id === actor.userId) {
-        throw new AppError('forbidden', 'own_request', 'You filed this complaint; another approver decides it.')
+        throw new AppError(
+          'forbidden',
+          'own_request',
+          'You filed this complaint; another approver decides it.',
+        )
       }
       if (locked.status !== 'pending') throw alreadyDecided(locked)
       const approvers = decision === 'approved' ? await secondApprovalNeeded(tx, actor, locked) : []

@@ -143,7 +143,9 @@ describe(`two-person approval above APPROVAL_THRESHOLD_COMPLAINT_REFUND (${DATAB
     const { complaint } = await complaintOf('5000.00')
     assert.equal((await decide(t, await signIn(t, ['approver']), complaint.id, 'approve')).statusCode, 202)
     const approvers = await Promise.all(Array.from({ length: 10 }, () => signIn(t, ['approver'])))
-    const answers = await Promise.all(approvers.map((approver) => decide(t, approver, complaint.id, 'approve')))
+    const answers = await Promise.all(
+      approvers.map((approver) => decide(t, approver, complaint.id, 'approve')),
+    )
     const codes = answers.map((answer) => answer.statusCode).sort()
     assert.deepEqual(codes, [200, ...Array<number>(9).fill(409)])
     const winner = answers.find((answer) => answer.statusCode === 200)

@@ -45,7 +45,14 @@ async function supplierOf(user: SignedInUser): Promise<number> {
       legal_name: 'Fornecedora Ltda.',
       registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
       email: 'finance@fornecedora.com.br',
-      bank_accounts: [{ holder_name: 'Fornecedora', iban: 'BR1800360305000010009795493C1', currency: 'BRL', is_default: true }],
+      bank_accounts: [
+        {
+          holder_name: 'Fornecedora',
+          iban: 'BR1800360305000010009795493C1',
+          currency: 'BRL',
+          is_default: true,
+        },
+      ],
     },
   })
   assert.equal(company.statusCode, 201, company.body)
@@ -169,6 +176,20 @@ describe(`two-person approval above APPROVAL_THRESHOLD_EARLY_PAYMENT (${DATABASE
       .filter((m) => m.recipients.includes(supplierUser.email))
       .map((m) => m.parsed.subject)
     assert.deepEqual(subjects.slice(before), ['Anticipation approved.'])
+    const audited = await as(admin, {
+      method: 'GET',
+      url: `/api/audit?subject_type=anticipation&subject_id=${anticipation.id}`,
+    })
+    assert.deepEqual(
+      audited
+        .json<{ results: { action: string; actor: number }[] }>()
+        .results.map((event) => [event.action, event.actor]),
+      [
+        ['anticipation.approved', second.id],
+        ['anticipation.approval_recorded', second.id],
+        ['anticipation.approval_recorded', first.id],
+      ],
+    )
   })
 
   it('refuses the same operator twice (409 already_approved_by_you)', async () => {
@@ -192,10 +213,7 @@ describe(`two-person approval above APPROVAL_THRESHOLD_EARLY_PAYMENT (${DATABASE
     assert.equal((await decide(await signIn(t, ['operator']), anticipation.id, 'A')).statusCode, 202)
     const operators = await Promise.all(Array.from({ length: 10 }, () => signIn(t, ['operator'])))
     const answers = await Promise.all(operators.map((operator) => decide(operator, anticipation.id, 'A')))
-    assert.deepEqual(
-      answers.map((answer) => answer.statusCode).sort(),
-      [200, ...Array<number>(9).fill(409)],
-    )
+    assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, ...Array<number>(9).fill(409)])
     assert.equal((await payoutOf(anticipation.id))?.approved_by.length, 2)
   })
 })

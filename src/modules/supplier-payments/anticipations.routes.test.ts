@@ -664,7 +664,9 @@ describe('emails to the supplier’s user', () => {
     const { supplier, payment } = await supplierWithPayment()
     const anticipation = await requestAnticipation(supplier.user, payment.id, TODAY)
     await emailsTo(supplier.user.email)
-    const contacts = { contactOf: async () => ({ email: 'twice@bureau.test', first_name: 'Twice', email_verified: true }) }
+    const contacts = {
+      contactOf: async () => ({ email: 'twice@bureau.test', first_name: 'Twice', email_verified: true }),
+    }
     const job = notifySupplierJob(
       t.platform.db.$extendTables<SupplierPaymentsTables>(),
       t.platform.emails,

@@ -68,7 +68,11 @@ export function anticipationRoutes(
       },
       async (request, reply) => {
         const status = request.body.status
-        const anticipation = await payments.decideAnticipation(party.partyOf(request), request.params.id, status)
+        const anticipation = await payments.decideAnticipation(
+          party.partyOf(request),
+          request.params.id,
+          status,
+        )
         return reply.code(anticipation.status === 'PC' ? 202 : 200).send(anticipation)
       },
     )

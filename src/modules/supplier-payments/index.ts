@@ -73,7 +73,8 @@ export function createSupplierPaymentsModule(
     api: {
       supplierOfUser: suppliers.supplierOfUser,
       companyOfUser: suppliers.companyOfUser,
-      seedDemo: (staff, demo) => seedSupplierPayments(suppliers, payments, staff, demo, platform.clock.today()),
+      seedDemo: (staff, demo) =>
+        seedSupplierPayments(suppliers, payments, staff, demo, platform.clock.today()),
     },
   }
 }

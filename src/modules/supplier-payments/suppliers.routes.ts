@@ -38,7 +38,8 @@ export function supplierRoutes(suppliers: SuppliersService, guards: Guards, publ
           response: { 201: Supplier },
         },
       },
-      async (request, reply) => reply.code(201).send(await suppliers.createSupplier(actorOf(request), request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await suppliers.createSupplier(actorOf(request), request.body)),
     )
   }
 }

@@ -68,7 +68,8 @@ export function createSuppliersService(
     const names = await companies.namesOf([input.company])
     if (!names.has(input.company)) fields.add('company', 'Unknown company.')
     fields.throwIfAny()
-    if (contact && !contact.email_verified) throw new AppError('forbidden', 'email_not_verified', NOT_VERIFIED)
+    if (contact && !contact.email_verified)
+      throw new AppError('forbidden', 'email_not_verified', NOT_VERIFIED)
     try {
       const row = await transaction(db, async (tx) => {
         const supplier = await repository.insertSupplier(tx, {

@@ -37,7 +37,11 @@ export interface Approvals {
     userId: number,
   ): Promise<Approval[]>
   /** The approvals of several subjects of one type, by subject id (none: absent). */
-  listFor(executor: QueryRunner, type: ApprovalSubjectType, ids: readonly number[]): Promise<Map<number, Approval[]>>
+  listFor(
+    executor: QueryRunner,
+    type: ApprovalSubjectType,
+    ids: readonly number[],
+  ): Promise<Map<number, Approval[]>>
 }
 
 export function createApprovals(clock: Clock): Approvals {

@@ -50,6 +50,9 @@ export function payoutProvider(config: Config): PayoutProvider {
   return payoutProviders(config).provider
 }
 
-export function createPayoutsFromConfig(config: Config, deps: { db: Db; jobs: Jobs; clock: Clock; audit: Audit }) {
+export function createPayoutsFromConfig(
+  config: Config,
+  deps: { db: Db; jobs: Jobs; clock: Clock; audit: Audit },
+) {
   return createPayouts({ ...deps, ...payoutProviders(config) })
 }

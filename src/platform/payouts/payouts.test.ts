@@ -79,7 +79,10 @@ describe('the payouts state machine', () => {
     const payout = await t.platform.payouts.create(db(), input, SYSTEM)
     assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'cancelled')
     assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'already_final')
-    assert.equal(await t.platform.payouts.cancel(db(), { purpose: input.purpose, subjectId: 987654321 }, SYSTEM), 'none')
+    assert.equal(
+      await t.platform.payouts.cancel(db(), { purpose: input.purpose, subjectId: 987654321 }, SYSTEM),
+      'none',
+    )
     assert.equal((await shown(payout.id)).status, 'cancelled')
   })
 

@@ -203,7 +203,10 @@ export function createPayouts(deps: PayoutsDependencies) {
     }
     // Money sent through a provider's transfer is not also paid by hand.
     if (row.provider_transfer_id !== null) {
-      throw conflict('payout_at_provider', 'This payout has a transfer at a provider; it is not paid by hand.')
+      throw conflict(
+        'payout_at_provider',
+        'This payout has a transfer at a provider; it is not paid by hand.',
+      )
     }
     const text = reference.trim()
     if (text === '') throw invalid('reference', 'This field may not be blank.')
