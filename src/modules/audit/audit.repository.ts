@@ -36,5 +36,5 @@ export async function listEvents(
     query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
     query.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
   ])
-  return { count: Number(total.count), rows }
+  return { count: total.count, rows }
 }

@@ -86,9 +86,11 @@ describe('what the audit log records', () => {
       ],
     )
     assert.equal(events[1]?.request_id, firstAnswer.headers['x-request-id'])
-    assert.equal(events[3]?.request_id, secondAnswer.headers['x-request-id'])
-    assert.equal(events[3]?.at, '2026-03-02T12:00:00.000Z')
-    assert.deepEqual(events[3]?.changes.approvers, [first.id, second.id])
+    const approved = events[3]
+    assert.ok(approved)
+    assert.equal(approved.request_id, secondAnswer.headers['x-request-id'])
+    assert.equal(approved.at, '2026-03-02T12:00:00.000Z')
+    assert.deepEqual(approved.changes.approvers, [first.id, second.id])
   })
 
   it('records every payout state change with the person or job that caused it, mark-paid and retry, and masks the IBAN', async () => {

@@ -39,14 +39,10 @@ export const AuditEvent = Type.Object(
     request_id: Type.Union([Type.String(), Type.Null()], {
       description: 'The HTTP request that did it (also in the logs); null for jobs.',
     }),
-    changes: Type.Object(
-      {},
-      {
-        additionalProperties: true,
-        description: 'What changed; bank account numbers and IBANs show their last 4 characters only.',
-        examples: [{ status: 'approved', amount: '120.00', approvers: [3] }],
-      },
-    ),
+    changes: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'What changed; bank account numbers and IBANs show their last 4 characters only.',
+      examples: [{ status: 'approved', amount: '120.00', approvers: [3] }],
+    }),
   },
   { title: 'AuditEvent' },
 )

@@ -117,7 +117,7 @@ export async function filedSince(
     .where('complainer_id', '=', complainerId)
     .where('created_at', '>', since)
     .executeTakeFirstOrThrow()
-  return { count: Number(row.count), oldest: row.oldest }
+  return { count: row.count, oldest: row.oldest }
 }
 
 /** Holds, until the transaction ends, the lock under which one complainer's filings are counted. */
