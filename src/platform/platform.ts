@@ -125,7 +125,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     idempotency,
     payouts: payouts.payouts,
     audit,
-    approvals: createApprovals(clock),
+    approvals: createApprovals(clock, audit),
     close: async () => {
       mailer.close()
       storage.close()

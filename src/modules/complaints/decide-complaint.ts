@@ -6,7 +6,7 @@ import { formatMoney, toCents } from '../../platform/validation/money.ts'
 import { decisionEmail } from './complaints.emails.ts'
 import { REFUND_PURPOSE, type ComplaintsContext } from './complaints.context.ts'
 import * as repository from './complaints.repository.ts'
-import type { ComplaintRow, ComplaintsDb } from './complaints.repository.ts'
+import type { ComplaintRow } from './complaints.repository.ts'
 import type { Complaint } from './complaints.schemas.ts'
 
 type Decision = 'approved' | 'rejected'
@@ -18,23 +18,6 @@ type Decision = 'approved' | 'rejected'
  */
 export function createComplaintDecisions(context: ComplaintsContext) {
   const { db, clock, payouts, emails, people, audit, approvals, settings } = context
-
-  /**
-   * Records `actor`'s approval of a complaint that needs two; returns the approvers once there are
-   * enough, or undefined while it waits for another.
-   */
-  async function secondApprovalNeeded(tx: ComplaintsDb, actor: Actor, row: ComplaintRow) {
-    const required = approvalsRequired(toCents(row.amount), settings.approvalThreshold)
-    if (required === 1) return [actor.userId]
-    const given = await approvals.record(tx, { type: 'complaint', id: row.id }, actor.userId)
-    await audit.record(tx, {
-      actor,
-      action: 'complaint.approval_recorded',
-      subject: { type: 'complaint', id: row.id },
-      changes: { approvals: given, approvals_required: required },
-    })
-    return given.length >= required ? given.map((approval) => approval.user) : undefined
-  }
 
   /**
    * Decides a pending complaint, with its consequences in one transaction: the refund payout
@@ -59,7 +42,9 @@ export function createComplaintDecisions(context: ComplaintsContext) {
         )
       }
       if (locked.status !== 'pending') throw alreadyDecided(locked)
-      const approvers = decision === 'approved' ? await secondApprovalNeeded(tx, actor, locked) : []
+      const required = approvalsRequired(toCents(locked.amount), settings.approvalThreshold)
+      const subject = { type: 'complaint', id } as const
+      const approvers = decision === 'approved' ? await approvals.approve(tx, subject, actor, required) : []
       if (!approvers) return locked
       const decided = await repository.decideComplaint(tx, {
         id,
@@ -69,9 +54,9 @@ export function createComplaintDecisions(context: ComplaintsContext) {
         now: clock.now(),
       })
       if (!decided) throw alreadyDecided((await repository.findComplaint(tx, id)) ?? locked)
-      const subject = { purpose: REFUND_PURPOSE, subjectId: id } as const
-      if (decision === 'approved') await payouts.approve(tx, subject, approvers, actor)
-      else await payouts.cancel(tx, subject, actor)
+      const refund = { purpose: REFUND_PURPOSE, subjectId: id } as const
+      if (decision === 'approved') await payouts.approve(tx, refund, approvers, actor)
+      else await payouts.cancel(tx, refund, actor)
       await audit.record(tx, {
         actor,
         action: `complaint.${decision}`,

@@ -33,20 +33,6 @@ export function createAnticipationDecisions(context: PaymentsContext) {
     if (own.includes(actor.userId)) throw new AppError('forbidden', 'own_request', OWN_REQUEST)
   }
 
-  /** The approvers once there are enough, or undefined while the anticipation waits for another. */
-  async function approversOf(tx: PaymentsDb, actor: Actor, row: AnticipationRow) {
-    const required = approvalsRequiredFor(context, row)
-    if (required === 1) return [actor.userId]
-    const given = await approvals.record(tx, { type: 'anticipation', id: row.id }, actor.userId)
-    await audit.record(tx, {
-      actor,
-      action: 'anticipation.approval_recorded',
-      subject: { type: 'anticipation', id: row.id },
-      changes: { approvals: given, approvals_required: required },
-    })
-    return given.length >= required ? given.map((approval) => approval.user) : undefined
-  }
-
   /**
    * A decision, with the request log, the early payment, the audit event and the supplier's email in
    * one transaction. The row is locked so approvals are counted one at a time; the conditional update
@@ -62,7 +48,9 @@ export function createAnticipationDecisions(context: PaymentsContext) {
       await assertNotOwn(tx, party.actor, id)
       if (locked.status !== 'PC') throw alreadyDecided(locked)
       if (status === 'A' && locked.new_due_date < today) throw expired()
-      const approvers = status === 'A' ? await approversOf(tx, party.actor, locked) : []
+      const required = approvalsRequiredFor(context, locked)
+      const subject = { type: 'anticipation', id } as const
+      const approvers = status === 'A' ? await approvals.approve(tx, subject, party.actor, required) : []
       if (!approvers) return locked
       const decided = await repository.decideAnticipation(tx, { id, status, today, now })
       if (!decided) {

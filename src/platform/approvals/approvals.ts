@@ -1,7 +1,9 @@
 import type { GeneratedAlways, Kysely } from 'kysely'
+import type { Audit } from '../audit/index.ts'
 import type { Clock } from '../clock.ts'
 import type { QueryRunner } from '../database/transaction.ts'
 import { conflict } from '../errors.ts'
+import type { Actor } from '../http/actor.ts'
 
 export type ApprovalsTables = {
   approvals: {
@@ -36,6 +38,17 @@ export interface Approvals {
     subject: { type: ApprovalSubjectType; id: number },
     userId: number,
   ): Promise<Approval[]>
+  /**
+   * `actor` approves a decision that `required` people must approve: with two, their approval is
+   * recorded (and audited as `<type>.approval_recorded`). Returns the approvers once there are
+   * enough, or undefined while the decision waits for another person.
+   */
+  approve(
+    executor: QueryRunner,
+    subject: { type: ApprovalSubjectType; id: number },
+    actor: Actor,
+    required: 1 | 2,
+  ): Promise<number[] | undefined>
   /** The approvals of several subjects of one type, by subject id (none: absent). */
   listFor(
     executor: QueryRunner,
@@ -44,7 +57,7 @@ export interface Approvals {
   ): Promise<Map<number, Approval[]>>
 }
 
-export function createApprovals(clock: Clock): Approvals {
+export function createApprovals(clock: Clock, audit: Audit): Approvals {
   const on = (executor: QueryRunner) => executor as Kysely<ApprovalsTables>
 
   async function listFor(executor: QueryRunner, type: ApprovalSubjectType, ids: readonly number[]) {
@@ -65,21 +78,38 @@ export function createApprovals(clock: Clock): Approvals {
     return byId
   }
 
+  async function record(
+    executor: QueryRunner,
+    subject: { type: ApprovalSubjectType; id: number },
+    userId: number,
+  ): Promise<Approval[]> {
+    const inserted = await on(executor)
+      .insertInto('approvals')
+      .values({ subject_type: subject.type, subject_id: subject.id, user_id: userId, at: clock.now() })
+      .onConflict((oc) => oc.constraint('approvals_subject_user_key').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!inserted) {
+      throw conflict(
+        'already_approved_by_you',
+        'You approved this already; a second approval must come from someone else.',
+      )
+    }
+    return (await listFor(executor, subject.type, [subject.id])).get(subject.id) ?? []
+  }
+
   return {
-    async record(executor, subject, userId) {
-      const inserted = await on(executor)
-        .insertInto('approvals')
-        .values({ subject_type: subject.type, subject_id: subject.id, user_id: userId, at: clock.now() })
-        .onConflict((oc) => oc.constraint('approvals_subject_user_key').doNothing())
-        .returning('id')
-        .executeTakeFirst()
-      if (!inserted) {
-        throw conflict(
-          'already_approved_by_you',
-          'You approved this already; a second approval must come from someone else.',
-        )
-      }
-      return (await listFor(executor, subject.type, [subject.id])).get(subject.id) ?? []
+    record,
+    async approve(executor, subject, actor, required) {
+      if (required === 1) return [actor.userId]
+      const given = await record(executor, subject, actor.userId)
+      await audit.record(executor, {
+        actor,
+        action: `${subject.type}.approval_recorded`,
+        subject,
+        changes: { approvals: given, approvals_required: required },
+      })
+      return given.length >= required ? given.map((approval) => approval.user) : undefined
     },
     listFor,
   }
