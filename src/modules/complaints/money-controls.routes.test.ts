@@ -139,6 +139,15 @@ describe(`two-person approval above APPROVAL_THRESHOLD_COMPLAINT_REFUND (${DATAB
     )
   })
 
+  it('lets the first approver change their mind and reject it', async () => {
+    const { complaint } = await complaintOf('5000.00')
+    const approver = await signIn(t, ['approver'])
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 202)
+    const response = await decide(t, approver, complaint.id, 'reject')
+    assert.equal(response.statusCode, 200, response.body)
+    assert.equal(response.json<Approved>().status, 'rejected')
+  })
+
   it('settles ten racing second approvals to exactly one completion', async () => {
     const { complaint } = await complaintOf('5000.00')
     assert.equal((await decide(t, await signIn(t, ['approver']), complaint.id, 'approve')).statusCode, 202)

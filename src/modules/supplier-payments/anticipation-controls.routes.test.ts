@@ -214,6 +214,9 @@ describe(`two-person approval above APPROVAL_THRESHOLD_EARLY_PAYMENT (${DATABASE
     const operators = await Promise.all(Array.from({ length: 10 }, () => signIn(t, ['operator'])))
     const answers = await Promise.all(operators.map((operator) => decide(operator, anticipation.id, 'A')))
     assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, ...Array<number>(9).fill(409)])
+    for (const loser of answers.filter((answer) => answer.statusCode === 409)) {
+      assert.equal(loser.json<{ code: string }>().code, 'anticipation_already_decided')
+    }
     assert.equal((await payoutOf(anticipation.id))?.approved_by.length, 2)
   })
 })
