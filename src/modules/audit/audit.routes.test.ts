@@ -226,6 +226,13 @@ describe('what the audit log records', () => {
       ],
     )
     const supplier = linked.json<{ id: number }>().id
+    const complainer = await signIn(t)
+    const iban = await as(complainer, { method: 'PATCH', url: '/api/auth/me', payload: { iban: IBAN } })
+    assert.equal(iban.statusCode, 200, iban.body)
+    assert.deepEqual(
+      (await eventsOf('user', complainer.id)).map((event) => [event.action, event.actor, event.changes]),
+      [['user.iban_changed', complainer.id, { iban: { from: null, to: '••••3000' } }]],
+    )
     assert.deepEqual(
       (await eventsOf('supplier', supplier)).map((event) => [event.action, event.actor, event.changes]),
       [['supplier.linked', operator.id, { user: user.id, company }]],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Audit } from '../../platform/audit/index.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUniqueViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
@@ -73,6 +74,7 @@ export function createAuthService(
   settings: AuthSettings,
   sendVerification: SendVerification,
   supplierOfUser: SupplierOfUser,
+  audit: Audit,
 ) {
   const withSupplier = supplierShownBy(supplierOfUser)
 
@@ -275,6 +277,15 @@ export function createAuthService(
       const row = await repository.updateUser(tx, user.id, changes, now)
       if (changesPassword) {
         await repository.revokeUserSessions(tx, user.id, 'password_changed', now, actor.sessionId)
+      }
+      // Refunds are paid to this IBAN: who changed it, and when, is on record (masked).
+      if (row.iban !== user.iban) {
+        await audit.record(tx, {
+          actor,
+          action: 'user.iban_changed',
+          subject: { type: 'user', id: user.id },
+          changes: { iban: { from: user.iban, to: row.iban } },
+        })
       }
       return row
     })

@@ -51,6 +51,7 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
     },
     recovery.sendVerification,
     deps.supplierOfUser ?? (async () => undefined),
+    platform.audit,
   )
   const users = createUsersService(
     db,
