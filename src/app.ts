@@ -1,3 +1,4 @@
+import { createAuditModule } from './modules/audit/index.ts'
 import { createAuthModule } from './modules/auth/index.ts'
 import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
@@ -43,6 +44,10 @@ const TAGS = [
     description:
       'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
   },
+  {
+    name: 'audit',
+    description: 'Who did what to money, roles and bank accounts: the append-only audit log.',
+  },
 ]
 
 /** Every module, in one visible list. */
@@ -66,6 +71,7 @@ export function createModules(platform: Platform) {
   const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
   const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
+  const audit = createAuditModule(platform, { guards: auth.api.guards })
   const jobs = createJobsModule(platform, { guards: auth.api.guards })
   return {
     auth,
@@ -74,8 +80,9 @@ export function createModules(platform: Platform) {
     bookings,
     payouts,
     complaints,
+    audit,
     jobs,
-    all: [auth, companies, supplierPayments, bookings, payouts, complaints, jobs],
+    all: [auth, companies, supplierPayments, bookings, payouts, complaints, audit, jobs],
   }
 }
 
@@ -107,6 +114,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
   await modules.bookings.routes(app)
   await modules.payouts.routes(app)
   await modules.complaints.routes(app)
+  await modules.audit.routes(app)
   await modules.jobs.routes(app)
 
   await app.ready()

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
+import { formatCents, parseMoney } from './platform/validation/money.ts'
 
 /**
  * The only reader of process.env. Every variable is parsed once at boot into a typed object; all
@@ -69,6 +70,10 @@ export interface Config {
   }
   /** ISO 4217 currency of complaint refunds. */
   refundCurrency: string
+  /** Amounts above which approving needs two people (decimal strings); undefined: one is enough. */
+  approvalThresholds: { complaintRefund: string | undefined; earlyPayment: string | undefined }
+  /** Complaints one user may file in any 24 hours. */
+  complaintsPerDay: number
   payouts: {
     /** manual: recorded for a person to pay and mark paid; wise: paid through Wise's API. */
     provider: 'manual' | 'wise'
@@ -100,6 +105,7 @@ const EMAIL_TRANSPORTS = ['outbox', 'smtp', 'ses'] as const
 const STORAGE_DRIVERS = ['local', 's3'] as const
 const MIN_JWT_SECRET_BYTES = 32
 const PAYOUT_PROVIDERS = ['manual', 'wise'] as const
+const MONEY_BELOW = '10000000000' // numeric(12, 2)
 const WISE_SANDBOX_URL = 'https://api.sandbox.transferwise.tech'
 
 /** Parses the environment; throws a ConfigError that lists every problem at once. */
@@ -178,6 +184,11 @@ export function loadConfig(env: Env = process.env): Config {
       cacheTtlSeconds: read.duration('BOOKING_CACHE_TTL', 30, 3600),
     },
     ...readPayouts(read),
+    approvalThresholds: {
+      complaintRefund: read.optionalMoney('APPROVAL_THRESHOLD_COMPLAINT_REFUND'),
+      earlyPayment: read.optionalMoney('APPROVAL_THRESHOLD_EARLY_PAYMENT'),
+    },
+    complaintsPerDay: read.integer('COMPLAINTS_PER_DAY', 10, 1, 1_000_000),
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
@@ -326,6 +337,16 @@ class Reader {
       return fallback
     }
     return value.startsWith('.') ? `0${value}` : value
+  }
+
+  /** An amount of money ("50000.00"), read digit by digit (never as a float); unset: undefined. */
+  optionalMoney(name: string): string | undefined {
+    const value = this.raw(name)
+    if (value === undefined) return undefined
+    const cents = parseMoney(value, { min: '0', below: MONEY_BELOW })
+    if (typeof cents !== 'string') return formatCents(cents)
+    this.problems.push(`${name} must be an amount such as 50000.00: ${cents} (got "${value}").`)
+    return undefined
   }
 
   /** A number with an optional fraction, e.g. 0.5. */

@@ -36,6 +36,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     lastName: 'Approver',
     roles: ['approver'],
   },
+  // A second approver: refunds above APPROVAL_THRESHOLD_COMPLAINT_REFUND need two.
+  {
+    email: 'approver2@bureau.test',
+    password: 'demo-approver2-pass',
+    firstName: 'Abel',
+    lastName: 'Approver',
+    roles: ['approver'],
+  },
   {
     email: 'ana@bureau.test',
     password: 'demo-user-pass',
@@ -96,7 +104,7 @@ export async function seedDemoData(
   let added = 0
   for (const company of DEMO_COMPANIES) {
     try {
-      await companies.api.createCompany(company)
+      await companies.api.createCompany({ system: 'seed' }, company)
       added += 1
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'registration_number_taken')) throw error
@@ -104,7 +112,10 @@ export async function seedDemoData(
   }
   out(`Demo companies: ${added} added, ${DEMO_COMPANIES.length - added} already there.\n`)
 
-  const operatorId = await auth.api.userIdByEmail('operator01@bureau.test')
+  // operator01 links the demo suppliers and registers their payments; operator@ decides their
+  // anticipations (whoever registers a payment never decides it).
+  const registrarId = await auth.api.userIdByEmail('operator01@bureau.test')
+  const deciderId = await auth.api.userIdByEmail('operator@bureau.test')
   const companyIds = await companies.api.idsByRegistrationNumber(
     DEMO_SUPPLIERS.map((s) => s.registrationNumber),
   )
@@ -114,9 +125,12 @@ export async function seedDemoData(
     const companyId = companyIds.get(supplier.registrationNumber)
     if (userId !== undefined && companyId !== undefined) demo.push({ userId, companyId })
   }
-  if (operatorId === undefined) throw new Error('The demo operator is missing.')
+  if (registrarId === undefined || deciderId === undefined) throw new Error('A demo operator is missing.')
   const suppliers = await supplierPayments.api.seedDemo(
-    { userId: operatorId, roles: ['operator'], sessionId: 'seed' },
+    {
+      registrar: { userId: registrarId, roles: ['operator'], sessionId: 'seed' },
+      decider: { userId: deciderId, roles: ['operator'], sessionId: 'seed' },
+    },
     demo,
   )
   out(`Demo suppliers: ${suppliers} added (user01, user02), with payments and anticipations.\n`)

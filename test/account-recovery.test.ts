@@ -97,7 +97,7 @@ describe('email verification', () => {
       url: '/api/auth/verify-email/resend',
       headers: { authorization: `Bearer ${access}` },
     })
-    assert.equal(resent.statusCode, 202)
+    assert.equal(resent.statusCode, 204)
     const emails = await deliveredTo(email)
     assert.equal(emails.length, 2)
     const old = await t.app.inject({

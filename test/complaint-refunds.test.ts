@@ -84,14 +84,18 @@ async function createdWith(id: number, provider: 'manual' | 'wise') {
 
 /** An early payment to a company's IBAN, approved from the start, with its fund-payout job queued. */
 function earlyPayment(subjectId: number) {
-  return t.platform.payouts.create(t.platform.db, {
-    purpose: 'early_payment',
-    subjectId,
-    amount: '50.00',
-    currency: 'EUR',
-    recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-    approved: true,
-  })
+  return t.platform.payouts.create(
+    t.platform.db,
+    {
+      purpose: 'early_payment',
+      subjectId,
+      amount: '50.00',
+      currency: 'EUR',
+      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+      approvedBy: [1],
+    },
+    { system: 'test' },
+  )
 }
 
 /** Wise's transfers made with a payout's idempotency key as customerTransactionId. */
@@ -110,6 +114,7 @@ function payoutJobs(provider?: PayoutProvider) {
     db: t.platform.db,
     jobs: t.platform.jobs,
     clock: t.clock,
+    audit: t.platform.audit,
     provider: provider ?? wiseProvider,
   })
   const context = { jobId: 'test', attempt: 1, logger: pino({ level: 'silent' }) }
@@ -396,14 +401,18 @@ describe('a complaint refunded through Wise', () => {
   })
 
   it('prepares and funds an early payment, created approved, with its one fund-payout job', async () => {
-    const row = await t.platform.payouts.create(t.platform.db, {
-      purpose: 'early_payment',
-      subjectId: 700001,
-      amount: '984.00',
-      currency: 'EUR',
-      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-      approved: true,
-    })
+    const row = await t.platform.payouts.create(
+      t.platform.db,
+      {
+        purpose: 'early_payment',
+        subjectId: 700001,
+        amount: '984.00',
+        currency: 'EUR',
+        recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+        approvedBy: [1],
+      },
+      { system: 'test' },
+    )
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',
@@ -429,14 +438,18 @@ describe('a complaint refunded through Wise', () => {
   })
 
   it('fails a Wise payout to a domestic account, saying Wise pays IBANs only', async () => {
-    const row = await t.platform.payouts.create(t.platform.db, {
-      purpose: 'early_payment',
-      subjectId: 700002,
-      amount: '10.00',
-      currency: 'BRL',
-      recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
-      approved: true,
-    })
+    const row = await t.platform.payouts.create(
+      t.platform.db,
+      {
+        purpose: 'early_payment',
+        subjectId: 700002,
+        amount: '10.00',
+        currency: 'BRL',
+        recipient: { holder_name: 'Acme', bank_code: '341', branch: '0001', account_number: '12345-6' },
+        approvedBy: [1],
+      },
+      { system: 'test' },
+    )
     await t.platform.jobs.drain()
     const payout = await t.app.inject({
       method: 'GET',
@@ -489,6 +502,7 @@ describe('a complaint refunded through Wise', () => {
       db: t.platform.db,
       jobs: t.platform.jobs,
       clock: t.clock,
+      audit: t.platform.audit,
       provider: createWiseProvider(client, { profileId: undefined }),
     })
     // Seven calls at most (prepare's four, read, fund, read again), each three attempts of 15 s with

@@ -147,13 +147,17 @@ describe('the API documentation', () => {
       account: created.bank_accounts[0]?.id ?? 0,
       anticipation,
       payout: (
-        await t.platform.payouts.create(t.platform.db, {
-          purpose: 'early_payment',
-          subjectId: anticipation,
-          amount: '10.00',
-          currency: 'EUR',
-          recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
-        })
+        await t.platform.payouts.create(
+          t.platform.db,
+          {
+            purpose: 'early_payment',
+            subjectId: anticipation,
+            amount: '10.00',
+            currency: 'EUR',
+            recipient: { holder_name: 'Probe', iban: 'DE89370400440532013000' },
+          },
+          { system: 'test' },
+        )
       ).id,
       complaint: (await fileComplaint(t, await signIn(t, [], { iban: REFUND_IBAN }))).id,
     }

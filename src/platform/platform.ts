@@ -14,6 +14,8 @@ import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 import { createPayoutsFromConfig, type Payouts } from './payouts/index.ts'
+import { createAudit, type Audit } from './audit/index.ts'
+import { createApprovals, type Approvals } from './approvals/index.ts'
 
 /** Everything a module may use from the infrastructure, handed to `createXModule(platform)`. */
 export interface Platform {
@@ -38,6 +40,10 @@ export interface Platform {
   readonly idempotency: Idempotency
   /** Money sent out (refunds, early payments) through the configured provider, by jobs. */
   readonly payouts: Payouts
+  /** The audit log's writer (append-only; written in the transaction of the change it records). */
+  readonly audit: Audit
+  /** Approvals of decisions that need two people. */
+  readonly approvals: Approvals
   /** Closes connections; call after the HTTP server and workers have stopped. */
   close(): Promise<void>
 }
@@ -107,7 +113,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     },
   })
   jobs.register([emailJob, processImage, sweepOrphans, purgeIdempotencyKeys])
-  const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock })
+  const audit = createAudit(clock)
+  const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock, audit })
   jobs.register(payouts.jobs)
   return {
     config,
@@ -124,6 +131,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     images,
     idempotency,
     payouts: payouts.payouts,
+    audit,
+    approvals: createApprovals(clock, audit),
     close: async () => {
       mailer.close()
       storage.close()

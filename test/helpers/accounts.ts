@@ -22,7 +22,7 @@ export function uniqueEmail(prefix = 'user'): string {
 /** Creates an account directly (no HTTP), with the given roles. */
 export async function createUser(
   t: TestApp,
-  options: { roles?: Role[]; email?: string; password?: string; iban?: string } = {},
+  options: { roles?: Role[]; email?: string; password?: string; iban?: string; verified?: boolean } = {},
 ): Promise<{ id: number; email: string; password: string }> {
   const email = options.email ?? uniqueEmail(options.roles?.[0] ?? 'user')
   const password = options.password ?? TEST_PASSWORD
@@ -33,7 +33,7 @@ export async function createUser(
     lastName: 'User',
     roles: options.roles ?? [],
     iban: options.iban,
-    emailVerified: true,
+    emailVerified: options.verified ?? true,
   })
   return { id: user.id, email, password }
 }
@@ -53,7 +53,7 @@ export async function login(
 export async function signIn(
   t: TestApp,
   roles: Role[] = [],
-  options: { iban?: string } = {},
+  options: { iban?: string; verified?: boolean } = {},
 ): Promise<SignedInUser> {
   const user = await createUser(t, { roles, ...options })
   const tokens = await login(t, user.email, user.password)

@@ -20,6 +20,8 @@ export interface FiledComplaint {
   photo_url: string
   photo_variants: { size: number; url: string }[]
   created_at: string
+  approvals: { user: number; at: string }[]
+  approvals_required: number
 }
 
 /** A JSON complaint body with a real JPEG photo; `overrides` replace or add fields. */

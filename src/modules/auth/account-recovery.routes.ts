@@ -50,13 +50,14 @@ export function accountRecoveryRoutes(recovery: AccountRecovery, guards: Guards,
         schema: {
           tags: ['auth'],
           summary: 'Send the caller a new verification email',
-          description: 'Earlier links stop working. 409 when the address is already verified.',
-          response: { 202: Type.Null({ description: 'Accepted; a new verification email follows.' }) },
+          description:
+            'Earlier links stop working. 409 `email_already_verified` when the address is already verified. Rate-limited per IP like the other recovery routes (429 with Retry-After). Money routes (filing a complaint, being linked as a supplier) need a verified address.',
+          response: { 204: Type.Null({ description: 'Sent: a new verification email is on its way.' }) },
         },
       },
       async (request, reply) => {
         await recovery.resendVerification(actorOf(request))
-        return reply.code(202).send(null)
+        return reply.code(204).send(null)
       },
     )
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Audit } from '../../platform/audit/index.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUniqueViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
@@ -11,11 +12,10 @@ import {
   unauthenticated,
 } from '../../platform/errors.ts'
 import type { Actor, Role } from '../../platform/http/actor.ts'
-import type { PageRequest } from '../../platform/http/pagination.ts'
 import { ibanProblem, normalizeIban } from '../../platform/validation/iban.ts'
 import * as repository from './auth.repository.ts'
 import type { AuthDb, UserRow } from './auth.repository.ts'
-import type { AdminUser, RegisterBody, TokenPair, UpdateMeBody, User, UsersQuery } from './auth.schemas.ts'
+import type { RegisterBody, TokenPair, UpdateMeBody, User } from './auth.schemas.ts'
 import { endAccountAccess } from './account-access.ts'
 import { loginAccountKey, FAILURE_MEMORY_MS } from './login-throttle.ts'
 import { hashPassword, passwordProblems, spendPasswordCheck, verifyPassword } from './passwords.ts'
@@ -53,11 +53,20 @@ const INVALID_CREDENTIALS = 'No active account found with the given credentials'
 
 export type AuthService = ReturnType<typeof createAuthService>
 
+/** Adds the supplier a user acts for to their shown profile. */
+export function supplierShownBy(supplierOfUser: SupplierOfUser) {
+  return async <T extends User>(user: T): Promise<T> => ({
+    ...user,
+    supplier: (await supplierOfUser(user.id)) ?? null,
+  })
+}
+
 export interface UserProfile {
   email: string
   first_name: string
   last_name: string
   iban: string | null
+  email_verified: boolean
 }
 
 export function createAuthService(
@@ -66,10 +75,9 @@ export function createAuthService(
   settings: AuthSettings,
   sendVerification: SendVerification,
   supplierOfUser: SupplierOfUser,
+  audit: Audit,
 ) {
-  async function withSupplier<T extends User>(user: T): Promise<T> {
-    return { ...user, supplier: (await supplierOfUser(user.id)) ?? null }
-  }
+  const withSupplier = supplierShownBy(supplierOfUser)
 
   const tokens = accessTokens(settings.jwtSecret, settings.accessTtlSeconds, clock)
 
@@ -270,59 +278,47 @@ export function createAuthService(
       if (changesPassword) {
         await endAccountAccess(tx, user.id, 'password_changed', now, actor.sessionId)
       }
+      // Refunds are paid to this IBAN: who changed it, and when, is on record (masked).
+      if (row.iban !== user.iban) {
+        await audit.record(tx, {
+          actor,
+          action: 'user.iban_changed',
+          subject: { type: 'user', id: user.id },
+          changes: { iban: { from: user.iban, to: row.iban } },
+        })
+      }
       return row
     })
     return withSupplier(toUser(updated))
   }
 
-  async function listUsers(
-    query: UsersQuery,
-    page: PageRequest,
-  ): Promise<{ count: number; results: AdminUser[] }> {
-    const { count, rows } = await repository.listUsers(db, { email: query.email, role: query.role }, page)
-    return { count, results: await Promise.all(rows.map((row) => withSupplier(toAdminUser(row)))) }
-  }
-
-  async function setRoles(actor: Actor, userId: number, roles: Role[]): Promise<AdminUser> {
-    const user = await getUser(userId)
-    if (user.id === actor.userId && user.roles.includes('admin') && !roles.includes('admin')) {
-      throw conflict('cannot_remove_own_admin', 'You cannot remove your own admin role; ask another admin.')
-    }
-    return withSupplier(toAdminUser(await repository.updateUser(db, user.id, { roles }, clock.now())))
-  }
-
-  /** Soft delete: the account stays (for history) but cannot log in, and its tokens stop working now. */
-  async function deactivate(actor: Actor, userId: number): Promise<void> {
-    const user = await getUser(userId)
-    if (user.id === actor.userId) {
-      throw conflict('cannot_deactivate_self', 'You cannot deactivate your own account; ask another admin.')
-    }
-    const now = clock.now()
-    await transaction(db, async (tx) => {
-      await repository.updateUser(tx, user.id, { is_active: false }, now)
-      await endAccountAccess(tx, user.id, 'deactivated', now)
-    })
-  }
-
-  /** Who to write to about a user's affairs (other modules' emails); undefined for unknown users. */
-  async function contactOf(id: number): Promise<{ email: string; first_name: string } | undefined> {
+  /**
+   * Who to write to about a user's affairs (other modules' emails), and whether they proved that
+   * address; undefined for unknown users.
+   */
+  async function contactOf(
+    id: number,
+  ): Promise<{ email: string; first_name: string; email_verified: boolean } | undefined> {
     const user = await repository.findUserById(db, id)
-    return user ? { email: user.email, first_name: user.first_name } : undefined
+    if (!user) return undefined
+    return { email: user.email, first_name: user.first_name, email_verified: isVerified(user) }
   }
 
   /** A user's names, email and refund IBAN (complaints pay refunds to it); undefined for unknown users. */
   async function profileOf(id: number): Promise<UserProfile | undefined> {
     const user = await repository.findUserById(db, id)
     if (!user) return undefined
-    return { email: user.email, first_name: user.first_name, last_name: user.last_name, iban: user.iban }
+    return {
+      email: user.email,
+      first_name: user.first_name,
+      last_name: user.last_name,
+      iban: user.iban,
+      email_verified: isVerified(user),
+    }
   }
 
   async function userIdByEmail(email: string): Promise<number | undefined> {
     return (await repository.findUserByEmail(db, email))?.id
-  }
-
-  async function assertUserExists(id: number): Promise<void> {
-    await getUser(id)
   }
 
   async function getUser(id: number): Promise<UserRow> {
@@ -340,10 +336,6 @@ export function createAuthService(
     resolveActor,
     me,
     updateMe,
-    listUsers,
-    setRoles,
-    deactivate,
-    assertUserExists,
     contactOf,
     profileOf,
     userIdByEmail,
@@ -363,7 +355,7 @@ function requireText(value: string, field: string, fields: FieldErrorCollector):
   return trimmed
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
@@ -373,11 +365,16 @@ function toUser(row: UserRow): User {
     iban: row.iban,
     roles: row.roles,
     supplier: null,
-    email_verified: row.email_verified_at !== null,
+    email_verified: isVerified(row),
     created_at: row.created_at.toISOString(),
   }
 }
 
-function toAdminUser(row: UserRow): AdminUser {
-  return { ...toUser(row), is_active: row.is_active }
+/**
+ * Whether the user proved their email address. The one thing money routes check: a verification
+ * link, a password reset, or (once SSO exists) an identity provider asserting `email_verified` all
+ * set the same column.
+ */
+export function isVerified(row: UserRow): boolean {
+  return row.email_verified_at !== null
 }

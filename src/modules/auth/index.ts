@@ -8,6 +8,7 @@ import { createAccountRecovery } from './account-recovery.service.ts'
 import { authRoutes } from './auth.routes.ts'
 import { createAuthService, type AuthService, type NewAccount, type SupplierOfUser } from './auth.service.ts'
 import { userRoutes } from './users.routes.ts'
+import { createUsersService } from './users.service.ts'
 
 export type { NewAccount }
 
@@ -50,10 +51,17 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
     },
     recovery.sendVerification,
     deps.supplierOfUser ?? (async () => undefined),
+    platform.audit,
+  )
+  const users = createUsersService(
+    db,
+    platform.clock,
+    platform.audit,
+    deps.supplierOfUser ?? (async () => undefined),
   )
   const guards = createGuards(auth.resolveActor)
   const ownRoutes = authRoutes(auth, guards, { loginRateLimitPerMinute: config.loginRateLimitPerMinute })
-  const adminRoutes = userRoutes(auth, guards, config.publicUrl)
+  const adminRoutes = userRoutes(users, guards, config.publicUrl)
   const recoveryRoutes = accountRecoveryRoutes(recovery, guards, config.loginRateLimitPerMinute)
   return {
     routes: async (app) => {

@@ -47,14 +47,16 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
           tags: ['companies'],
           summary: 'Add a bank account',
           description:
-            'A domestic account or an IBAN. The same account twice in a company → 409. Making it the default unsets the previous default of that currency.',
+            'A domestic account or an IBAN. The same account twice in a company → 409. Making it the default unsets the previous default of that currency. Audited (account number and IBAN masked to their last 4 characters).',
           params: IdParams,
           body: NewBankAccount,
           response: { 201: BankAccount },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await companies.addBankAccount(request.params.id, request.body)),
+        reply
+          .code(201)
+          .send(await companies.addBankAccount(actorOf(request), request.params.id, request.body)),
     )
 
     app.patch(
@@ -65,13 +67,19 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
         schema: {
           tags: ['companies'],
           summary: 'Change an account’s holder name, BIC or default flag',
+          description: 'Audited, with the default it replaced.',
           params: AccountParams,
           body: BankAccountChanges,
           response: { 200: BankAccount },
         },
       },
       async (request) =>
-        companies.updateBankAccount(request.params.id, request.params.account_id, request.body),
+        companies.updateBankAccount(
+          actorOf(request),
+          request.params.id,
+          request.params.account_id,
+          request.body,
+        ),
     )
 
     app.delete(
@@ -81,12 +89,13 @@ export function bankAccountRoutes(companies: CompaniesService, guards: Guards) {
         schema: {
           tags: ['companies'],
           summary: 'Remove a bank account',
+          description: 'Audited.',
           params: AccountParams,
           response: { 204: NoContent },
         },
       },
       async (request, reply) => {
-        await companies.deleteBankAccount(request.params.id, request.params.account_id)
+        await companies.deleteBankAccount(actorOf(request), request.params.id, request.params.account_id)
         return reply.code(204).send(null)
       },
     )

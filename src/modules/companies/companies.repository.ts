@@ -194,14 +194,14 @@ export async function updateBankAccount(
     .executeTakeFirstOrThrow()
 }
 
-/** Clears the company's default for a currency (before another account becomes it). */
+/** Unsets the default account of a company in a currency (but `exceptAccountId`); returns the ids unset. */
 export async function clearDefault(
   db: CompaniesDb,
   companyId: number,
   currency: string,
   now: Date,
   exceptAccountId?: number,
-): Promise<void> {
+): Promise<number[]> {
   let query = db
     .updateTable('bank_accounts')
     .set({ is_default: false, updated_at: now })
@@ -209,20 +209,21 @@ export async function clearDefault(
     .where('currency', '=', currency)
     .where('is_default', '=', true)
   if (exceptAccountId !== undefined) query = query.where('id', '!=', exceptAccountId)
-  await query.execute()
+  return (await query.returning('id').execute()).map((row) => row.id)
 }
 
+/** Deletes a company's bank account; returns it, or undefined when there was none. */
 export async function deleteBankAccount(
   db: CompaniesDb,
   companyId: number,
   accountId: number,
-): Promise<boolean> {
-  const result = await db
+): Promise<BankAccountRow | undefined> {
+  return db
     .deleteFrom('bank_accounts')
     .where('company_id', '=', companyId)
     .where('id', '=', accountId)
+    .returningAll()
     .executeTakeFirst()
-  return result.numDeletedRows > 0n
 }
 
 export const UNIQUE = {

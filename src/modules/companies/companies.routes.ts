@@ -38,7 +38,8 @@ export function companyRoutes(companies: CompaniesService, guards: Guards, publi
           response: { 201: Company },
         },
       },
-      async (request, reply) => reply.code(201).send(await companies.createCompany(request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await companies.createCompany(actorOf(request), request.body)),
     )
 
     app.get(

@@ -1,71 +1,44 @@
+import type { Audit, AuditActor } from '../../platform/audit/index.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { isForeignKeyViolation, isUniqueViolation } from '../../platform/database/errors.ts'
+import { isForeignKeyViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
-import { conflict, FieldErrorCollector, forbidden, notFound } from '../../platform/errors.ts'
-import { hasRole, type Actor } from '../../platform/http/actor.ts'
+import { conflict, FieldErrorCollector, notFound } from '../../platform/errors.ts'
+import type { Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 import { isCountryCode } from '../../platform/validation/codes.ts'
 import { formatCents, formatMoney, parseMoney } from '../../platform/validation/money.ts'
 import { checkBankAccount, type CheckedBankAccount } from './bank-account-rules.ts'
 import * as repository from './companies.repository.ts'
 import type { BankAccountRow, CompaniesDb, CompanyRow, CompanyUpdate } from './companies.repository.ts'
+import { checkBanksExist, createBankAccountsService, toBankAccount } from './bank-accounts.service.ts'
+import { createCompanyAccess, translateUniqueViolations, type CompanyMembership } from './company-access.ts'
 import type {
-  BankAccount,
-  BankAccountChanges,
   BillingAddress,
   CompaniesQuery,
   Company,
   CompanyChanges,
   CompanySummary,
-  NewBankAccount,
   NewCompany,
 } from './companies.schemas.ts'
 
-/**
- * Who acts for which company outside the finance roles. Supplier payments links users to supplier
- * companies; until a module provides it, no user is linked to any company.
- */
-export interface CompanyMembership {
-  companyOfUser(userId: number): Promise<number | undefined>
-}
-
-export const NO_MEMBERSHIP: CompanyMembership = { companyOfUser: async () => undefined }
+export { NO_MEMBERSHIP, type CompanyMembership } from './company-access.ts'
 
 const DECLARED_BILLING_LIMIT = '10000000000000.00'
 
 export type CompaniesService = ReturnType<typeof createCompaniesService>
 
-export function createCompaniesService(db: CompaniesDb, clock: Clock, membership: CompanyMembership) {
-  /** Admins and operators see every company; a supplier's user sees their own; others may not ask. */
-  async function assertCanRead(actor: Actor, companyId: number): Promise<void> {
-    if (hasRole(actor, 'admin', 'operator')) return
-    const own = await membership.companyOfUser(actor.userId)
-    if (own === undefined) throw forbidden()
-    if (own !== companyId) throw notFound('Company')
-  }
-
-  /**
-   * Refuses (403) a caller who may read no company at all. Routes run it before reading the request,
-   * so such a caller learns nothing from 404s or 400s.
-   */
-  async function assertMayReadCompanies(actor: Actor): Promise<void> {
-    if (hasRole(actor, 'admin', 'operator')) return
-    if ((await membership.companyOfUser(actor.userId)) === undefined) throw forbidden()
-  }
-
-  async function getCompanyRow(id: number): Promise<CompanyRow> {
-    const company = await repository.findCompany(db, id)
-    if (!company) throw notFound('Company')
-    return company
-  }
+export function createCompaniesService(
+  db: CompaniesDb,
+  clock: Clock,
+  audit: Audit,
+  membership: CompanyMembership,
+) {
+  const access = createCompanyAccess(db, membership)
+  const { assertCanRead, getCompanyRow } = access
+  const accounts = createBankAccountsService(db, clock, audit, access)
 
   async function assertCompanyExists(id: number): Promise<void> {
     await getCompanyRow(id)
-  }
-
-  async function assertBankAccountExists(companyId: number, accountId: number): Promise<void> {
-    await getCompanyRow(companyId)
-    if (!(await repository.findBankAccount(db, companyId, accountId))) throw notFound('Bank account')
   }
 
   async function listCompanies(query: CompaniesQuery, page: PageRequest) {
@@ -83,15 +56,15 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     }
   }
 
-  /** Creates a company with its bank accounts, all or nothing. */
-  async function createCompany(input: NewCompany): Promise<Company> {
+  /** Creates a company with its bank accounts, all or nothing (each account's creation audited). */
+  async function createCompany(actor: AuditActor, input: NewCompany): Promise<Company> {
     const fields = new FieldErrorCollector()
     const values = companyValues(input, fields)
-    const accounts = (input.bank_accounts ?? []).map((account, index) =>
+    const checked = (input.bank_accounts ?? []).map((account, index) =>
       checkBankAccount(account, fields, `bank_accounts.${index}.`),
     )
-    checkDefaults(accounts, fields)
-    await checkBanksExist(accounts, fields, 'bank_accounts.')
+    checkDefaults(checked, fields)
+    await checkBanksExist(db, checked, fields, 'bank_accounts.')
     fields.throwIfAny()
     const now = clock.now()
     return translateUniqueViolations(() =>
@@ -105,15 +78,15 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
           updated_at: now,
         })
         const rows: BankAccountRow[] = []
-        for (const account of accounts) {
-          rows.push(
-            await repository.insertBankAccount(tx, {
-              ...account,
-              company_id: company.id,
-              created_at: now,
-              updated_at: now,
-            }),
-          )
+        for (const account of checked) {
+          const row = await repository.insertBankAccount(tx, {
+            ...account,
+            company_id: company.id,
+            created_at: now,
+            updated_at: now,
+          })
+          await accounts.recordCreated(tx, actor, row)
+          rows.push(row)
         }
         return { ...toSummary(company), bank_accounts: rows.map(toBankAccount) }
       }),
@@ -149,73 +122,6 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     }
   }
 
-  async function listBankAccounts(actor: Actor, companyId: number): Promise<BankAccount[]> {
-    await assertCanRead(actor, companyId)
-    await getCompanyRow(companyId)
-    return (await repository.listBankAccounts(db, companyId)).map(toBankAccount)
-  }
-
-  async function addBankAccount(companyId: number, input: NewBankAccount): Promise<BankAccount> {
-    await getCompanyRow(companyId)
-    const fields = new FieldErrorCollector()
-    const account = checkBankAccount(input, fields)
-    await checkBanksExist([account], fields, '')
-    fields.throwIfAny()
-    const now = clock.now()
-    return translateUniqueViolations(() =>
-      transaction(db, async (tx) => {
-        // Serialises default changes of one company: two "make this the default" never both win.
-        if (!(await repository.findCompanyForUpdate(tx, companyId))) throw notFound('Company')
-        if (account.is_default) await repository.clearDefault(tx, companyId, account.currency, now)
-        const row = await repository.insertBankAccount(tx, {
-          ...account,
-          company_id: companyId,
-          created_at: now,
-          updated_at: now,
-        })
-        return toBankAccount(row)
-      }),
-    )
-  }
-
-  async function updateBankAccount(
-    companyId: number,
-    accountId: number,
-    changes: BankAccountChanges,
-  ): Promise<BankAccount> {
-    const now = clock.now()
-    return translateUniqueViolations(() =>
-      transaction(db, async (tx) => {
-        if (!(await repository.findCompanyForUpdate(tx, companyId))) throw notFound('Company')
-        const account = await repository.findBankAccount(tx, companyId, accountId)
-        if (!account) throw notFound('Bank account')
-        const holder = changes.holder_name?.trim()
-        if (holder === '') {
-          const fields = new FieldErrorCollector()
-          fields.add('holder_name', 'This field may not be blank.')
-          fields.throwIfAny()
-        }
-        if (changes.is_default === true) {
-          await repository.clearDefault(tx, companyId, account.currency, now, account.id)
-        }
-        const row = await repository.updateBankAccount(tx, account.id, {
-          ...(holder !== undefined ? { holder_name: holder } : {}),
-          ...(changes.bic !== undefined
-            ? { bic: changes.bic === null ? null : changes.bic.toUpperCase() }
-            : {}),
-          ...(changes.is_default !== undefined ? { is_default: changes.is_default } : {}),
-          updated_at: now,
-        })
-        return toBankAccount(row)
-      }),
-    )
-  }
-
-  async function deleteBankAccount(companyId: number, accountId: number): Promise<void> {
-    await getCompanyRow(companyId)
-    if (!(await repository.deleteBankAccount(db, companyId, accountId))) throw notFound('Bank account')
-  }
-
   /** Legal names and registration numbers by company id (for modules that show them). */
   async function namesOf(ids: readonly number[]) {
     const rows = await repository.findCompanyNames(db, ids)
@@ -232,44 +138,21 @@ export function createCompaniesService(db: CompaniesDb, clock: Clock, membership
     return new Map(rows.map((row) => [row.registration_number, row.id]))
   }
 
-  async function listBanks() {
-    return repository.listBanks(db)
-  }
-
-  /** The account a payout to this company in `currency` goes to (for payouts), if one is the default. */
-  async function defaultBankAccount(companyId: number, currency: string): Promise<BankAccount | undefined> {
-    const row = await repository.findDefaultBankAccount(db, companyId, currency)
-    return row ? toBankAccount(row) : undefined
-  }
-
-  async function checkBanksExist(
-    accounts: CheckedBankAccount[],
-    fields: FieldErrorCollector,
-    prefix: string,
-  ) {
-    for (const [index, account] of accounts.entries()) {
-      if (account.bank_code !== null && !(await repository.bankExists(db, account.bank_code))) {
-        const at = prefix === '' ? '' : `${prefix}${index}.`
-        fields.add(`${at}bank_code`, `Unknown bank code ${account.bank_code}; see /api/banks.`)
-      }
-    }
-  }
-
   return {
     listCompanies,
     getCompany,
     createCompany,
     updateCompany,
     deleteCompany,
-    listBankAccounts,
-    addBankAccount,
-    updateBankAccount,
-    deleteBankAccount,
-    listBanks,
-    defaultBankAccount,
-    assertMayReadCompanies,
+    listBankAccounts: accounts.listBankAccounts,
+    addBankAccount: accounts.addBankAccount,
+    updateBankAccount: accounts.updateBankAccount,
+    deleteBankAccount: accounts.deleteBankAccount,
+    listBanks: accounts.listBanks,
+    defaultBankAccount: accounts.defaultBankAccount,
+    assertMayReadCompanies: access.assertMayReadCompanies,
     assertCompanyExists,
-    assertBankAccountExists,
+    assertBankAccountExists: accounts.assertBankAccountExists,
     namesOf,
     idsByRegistrationNumber,
   }
@@ -340,27 +223,6 @@ function checkDefaults(accounts: CheckedBankAccount[], fields: FieldErrorCollect
   }
 }
 
-/** Unique constraints, not look-ups, decide duplicates; their violations become clear 409s. */
-async function translateUniqueViolations<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isUniqueViolation(error, repository.UNIQUE.registrationNumber)) {
-      throw conflict('registration_number_taken', 'A company with this registration number already exists.')
-    }
-    if (
-      isUniqueViolation(error, repository.UNIQUE.iban) ||
-      isUniqueViolation(error, repository.UNIQUE.domestic)
-    ) {
-      throw conflict('bank_account_exists', 'This bank account is already registered for this company.')
-    }
-    if (isUniqueViolation(error, repository.UNIQUE.default)) {
-      throw conflict('default_changed', 'Another default account was set at the same time; try again.')
-    }
-    throw error
-  }
-}
-
 function toSummary(row: CompanyRow): CompanySummary {
   return {
     id: row.id,
@@ -385,21 +247,5 @@ function toSummary(row: CompanyRow): CompanySummary {
           },
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
-  }
-}
-
-function toBankAccount(row: BankAccountRow): BankAccount {
-  return {
-    id: row.id,
-    holder_name: row.holder_name,
-    bank_code: row.bank_code,
-    branch: row.branch,
-    account_number: row.account_number,
-    iban: row.iban,
-    bic: row.bic,
-    currency: row.currency,
-    country: row.country,
-    is_default: row.is_default,
-    created_at: row.created_at.toISOString(),
   }
 }

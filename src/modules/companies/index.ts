@@ -37,6 +37,7 @@ export function createCompaniesModule(platform: Platform, deps: CompaniesDepende
   const companies = createCompaniesService(
     platform.db.$extendTables<CompaniesTables>(),
     platform.clock,
+    platform.audit,
     deps.membership ?? NO_MEMBERSHIP,
   )
   const ownRoutes = companyRoutes(companies, deps.guards, platform.config.publicUrl)

@@ -386,7 +386,8 @@ describe('who may call each companies route', () => {
     async function withSupplierUser() {
       const { company } = await anAccount()
       const other = await aCompany()
-      const companies = createCompaniesService(t.platform.db.$extendTables<CompaniesTables>(), t.clock, {
+      const db = t.platform.db.$extendTables<CompaniesTables>()
+      const companies = createCompaniesService(db, t.clock, t.platform.audit, {
         companyOfUser: async (userId) => (userId === SUPPLIER_USER.userId ? company.id : undefined),
       })
       return { companies, own: await companies.getCompany(OPERATOR, company.id), other }

@@ -1,4 +1,4 @@
-import type { GeneratedAlways, Selectable } from 'kysely'
+import { sql, type GeneratedAlways, type Selectable } from 'kysely'
 import type { Executor } from '../../platform/database/transaction.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 
@@ -104,3 +104,26 @@ export async function decideComplaint(
 export async function deleteComplaint(db: ComplaintsDb, id: number): Promise<void> {
   await db.deleteFrom('complaints').where('id', '=', id).execute()
 }
+
+/** How many complaints a complainer filed since `since`, and when the oldest of them was filed. */
+export async function filedSince(
+  db: ComplaintsDb,
+  complainerId: number,
+  since: Date,
+): Promise<{ count: number; oldest: Date | null }> {
+  const row = await db
+    .selectFrom('complaints')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('complainer_id', '=', complainerId)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow()
+  return { count: row.count, oldest: row.oldest }
+}
+
+/** Holds, until the transaction ends, the lock under which one complainer's filings are counted. */
+export async function lockComplainer(db: ComplaintsDb, complainerId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${COMPLAINER_LOCK_SPACE}::int, ${complainerId}::int)`.execute(db)
+}
+
+/** The first key of the two-key advisory locks on complainers ("cmpl"). */
+const COMPLAINER_LOCK_SPACE = 0x636d706c

@@ -17,7 +17,8 @@ import {
   NewComplaintJson,
   Rejection,
 } from './complaints.schemas.ts'
-import { decodePhoto, type ComplaintInput, type ComplaintsService } from './complaints.service.ts'
+import type { ComplaintsService } from './complaints.service.ts'
+import { decodePhoto, type ComplaintInput } from './file-complaint.ts'
 
 export interface ComplaintRoutesSettings {
   publicUrl: string
@@ -104,7 +105,7 @@ export function complaintRoutes(
               tags: ['complaints'],
               summary: 'File a complaint with a photo and the refund asked for',
               description:
-                'JSON with a base64 photo and its extension, or multipart/form-data with a `photo` file. The photo must be JPEG, PNG or WebP (by its bytes) within UPLOAD_MAX_BYTES and IMAGE_MAX_PIXELS. The caller needs an IBAN on their profile: the refund is paid to it. Creates the complaint and its pending refund payout together.',
+                'JSON with a base64 photo and its extension, or multipart/form-data with a `photo` file. The photo must be JPEG, PNG or WebP (by its bytes) within UPLOAD_MAX_BYTES and IMAGE_MAX_PIXELS. The caller needs a verified email (403 `email_not_verified`: open the link sent to the inbox, or ask for a new one with POST /api/auth/verify-email/resend) and an IBAN on their profile (400): the refund is paid to it. At most COMPLAINTS_PER_DAY complaints per user in any 24 hours (429 with Retry-After). Creates the complaint and its pending refund payout together.',
               headers: IdempotencyHeaders,
               body: {
                 content: {
@@ -153,12 +154,15 @@ export function complaintRoutes(
           tags: ['complaints'],
           summary: 'Approve a pending complaint: its refund is paid out',
           description:
-            'Approvers only. Pending only (409 otherwise; of two approvers at once, one gets 409). Emails the complainer.',
+            'Approvers only, never the complainer (403 `own_request`, whatever their roles). Pending only (409 otherwise; of two approvers at once, one gets 409). Above APPROVAL_THRESHOLD_COMPLAINT_REFUND two different approvers must approve: the first approval answers 202 with the complaint still pending and the approval in `approvals`; the same approver again → 409 `already_approved_by_you`; the second approver’s → 200, approved. Emails the complainer once approved. Audited.',
           params: IdParams,
-          response: { 200: Complaint },
+          response: { 200: Complaint, 202: Complaint },
         },
       },
-      async (request) => complaints.approveComplaint(actorOf(request), request.params.id),
+      async (request, reply) => {
+        const complaint = await complaints.approveComplaint(actorOf(request), request.params.id)
+        return reply.code(complaint.status === 'pending' ? 202 : 200).send(complaint)
+      },
     )
 
     app.put(
@@ -177,7 +181,7 @@ export function complaintRoutes(
           tags: ['complaints'],
           summary: 'Reject a pending complaint: its refund is cancelled',
           description:
-            'Approvers only. Pending only (409 otherwise). The refund payout is cancelled (and a transfer prepared at the provider too). Emails the complainer with the reason.',
+            'Approvers only, never the complainer (403 `own_request`). Pending only (409 otherwise); a complaint waiting for its second approval is rejected at once. The refund payout is cancelled (and a transfer prepared at the provider too). Emails the complainer with the reason. Audited.',
           params: IdParams,
           body: Rejection,
           response: { 200: Complaint },
@@ -199,7 +203,7 @@ export function complaintRoutes(
         },
       },
       async (request, reply) => {
-        await complaints.deleteComplaint(request.params.id)
+        await complaints.deleteComplaint(actorOf(request), request.params.id)
         return reply.code(204).send(null)
       },
     )

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
+import { Approvals, ApprovalsRequired, PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
 
 const Nullable = <T extends ReturnType<typeof Type.Integer | typeof Type.String>>(schema: T) =>
   Type.Union([schema, Type.Null()])
@@ -32,6 +32,8 @@ export const Complaint = Type.Object(
     decided_by: Nullable(Type.Integer({ description: 'The approver who decided.' })),
     decided_at: Nullable(Type.String({ format: 'date-time' })),
     reason: Nullable(Type.String({ description: 'Why it was rejected, when the approver said.' })),
+    approvals: Approvals,
+    approvals_required: ApprovalsRequired,
   },
   { title: 'Complaint' },
 )

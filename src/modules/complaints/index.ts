@@ -5,6 +5,7 @@ import type { Platform } from '../../platform/platform.ts'
 import { complaintRoutes } from './complaints.routes.ts'
 import type { ComplaintsTables } from './complaints.repository.ts'
 import { createComplaintsService, type People } from './complaints.service.ts'
+import { optionalCents } from '../../platform/validation/money.ts'
 
 export type { Complaint } from './complaints.schemas.ts'
 
@@ -29,8 +30,14 @@ export function createComplaintsModule(platform: Platform, deps: ComplaintsDepen
       payouts: platform.payouts,
       emails: platform.emails,
       people: deps.people,
+      audit: platform.audit,
+      approvals: platform.approvals,
     },
-    { currency: config.refundCurrency },
+    {
+      currency: config.refundCurrency,
+      approvalThreshold: optionalCents(config.approvalThresholds.complaintRefund),
+      perDay: config.complaintsPerDay,
+    },
   )
   return {
     routes: complaintRoutes(complaints, deps.guards, platform.idempotency, {

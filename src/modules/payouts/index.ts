@@ -55,17 +55,21 @@ export function createEarlyPayments(
       }
       return { unavailable: `The supplier's company has no default bank account in ${currency}.` }
     },
-    async record(executor, { anticipationId, amount, destination }) {
-      await payouts.create(executor, {
-        purpose: 'early_payment',
-        subjectId: anticipationId,
-        amount,
-        currency,
-        recipient: 'recipient' in destination ? destination.recipient : undefined,
-        // Created by the anticipation's approval: it is approved already.
-        approved: true,
-        ...('unavailable' in destination ? { unavailable: destination.unavailable } : {}),
-      })
+    async record(executor, { anticipationId, amount, destination, approvers }, actor) {
+      await payouts.create(
+        executor,
+        {
+          purpose: 'early_payment',
+          subjectId: anticipationId,
+          amount,
+          currency,
+          recipient: 'recipient' in destination ? destination.recipient : undefined,
+          // Created by the anticipation's approval: it is approved already, by its approvers.
+          approvedBy: approvers,
+          ...('unavailable' in destination ? { unavailable: destination.unavailable } : {}),
+        },
+        actor,
+      )
     },
   }
 }

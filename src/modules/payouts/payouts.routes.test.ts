@@ -46,14 +46,18 @@ async function refund(options: { approved?: boolean } = {}): Promise<ShownPayout
 
 /** A payout with no account to pay, recorded as failed (as an early payment to a company without one). */
 async function failedPayout(subjectId: number): Promise<number> {
-  const row = await t.platform.payouts.create(t.platform.db, {
-    purpose: 'early_payment',
-    subjectId,
-    amount: '10.00',
-    currency: 'BRL',
-    recipient: undefined,
-    unavailable: 'The company has no default bank account in BRL.',
-  })
+  const row = await t.platform.payouts.create(
+    t.platform.db,
+    {
+      purpose: 'early_payment',
+      subjectId,
+      amount: '10.00',
+      currency: 'BRL',
+      recipient: undefined,
+      unavailable: 'The company has no default bank account in BRL.',
+    },
+    { system: 'test' },
+  )
   return row.id
 }
 
@@ -165,5 +169,25 @@ describe('listing payouts', () => {
     ]) {
       assertProblem(await t.app.inject({ ...request, headers: operator.headers }), 404, 'not_found')
     }
+  })
+})
+
+describe('separation of duties: whoever approved a payout never marks it paid', () => {
+  it('refuses the approver whose decision approved it (403 own_request), and another operator marks it paid', async () => {
+    const approverOperator = await signIn(t, ['approver', 'operator'])
+    const complaint = await fileComplaint(t, await signIn(t, [], { iban: REFUND_IBAN }))
+    assert.equal((await decide(t, approverOperator, complaint.id, 'approve')).statusCode, 200)
+    await t.platform.jobs.drain()
+    const payout = await refundOf(t, operator, complaint.id)
+    assert.deepEqual((payout as ShownPayout & { approved_by: number[] }).approved_by, [approverOperator.id])
+    const own = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${payout.id}/mark-paid`,
+      headers: approverOperator.headers,
+      payload: { reference: 'SEPA 2026-03-02 #1' },
+    })
+    assertProblem(own, 403, 'own_request')
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'approved')
+    assert.equal((await markPaid(payout.id)).statusCode, 200)
   })
 })

@@ -1,4 +1,4 @@
-import { existsBeforeValidation, type Guards } from '../../platform/http/guards.ts'
+import { actorOf, existsBeforeValidation, type Guards } from '../../platform/http/guards.ts'
 import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
@@ -46,13 +46,13 @@ export function payoutRoutes(payouts: Payouts, guards: Guards, publicUrl: string
           tags: ['payouts'],
           summary: 'Record that a person paid a manual payout',
           description:
-            'Manual provider only (409 otherwise), without a transfer at a provider (409 otherwise), from approved or funded (409 otherwise): the payout becomes completed with the reference.',
+            'Manual provider only (409 otherwise), without a transfer at a provider (409 otherwise), from approved or funded (409 otherwise): the payout becomes completed with the reference. Separation of duties: never by a person whose decision approved the payout (their approval is in `approved_by`) → 403 `own_request`. Audited.',
           params: IdParams,
           body: MarkPaid,
           response: { 200: Payout },
         },
       },
-      async (request) => payouts.markPaid(request.params.id, request.body.reference),
+      async (request) => payouts.markPaid(actorOf(request), request.params.id, request.body.reference),
     )
 
     app.post(
@@ -64,12 +64,12 @@ export function payoutRoutes(payouts: Payouts, guards: Guards, publicUrl: string
           tags: ['payouts'],
           summary: 'Try a failed payout again',
           description:
-            'Failed payouts only (409 otherwise). It goes back to pending (or to approved, when it had been approved) and its job runs again, with the provider the payout was created with; a payout whose transfer the provider cancelled gets a new transfer.',
+            'Failed payouts only (409 otherwise). It goes back to pending (or to approved, when it had been approved) and its job runs again, with the provider the payout was created with; a payout whose transfer the provider cancelled gets a new transfer. Audited.',
           params: IdParams,
           response: { 200: Payout },
         },
       },
-      async (request) => payouts.retry(request.params.id),
+      async (request) => payouts.retry(actorOf(request), request.params.id),
     )
   }
 }

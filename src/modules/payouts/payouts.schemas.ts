@@ -35,6 +35,11 @@ export const Payout = Type.Object(
     }),
     reference: Nullable(Type.String({ description: 'The reference given when it was marked paid.' })),
     failure_reason: Nullable(Type.String({ description: 'Why it failed.' })),
+    approved_by: Type.Array(Type.Integer(), {
+      description:
+        'The people whose decision approved it (one, or two above an approval threshold); none of them may mark it paid.',
+      examples: [[3]],
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

@@ -36,13 +36,17 @@ after(() => t.close())
 
 /** A payout in `status` (set directly: the states themselves are tested elsewhere). */
 async function payoutIn(status: PayoutStatus): Promise<number> {
-  const row = await t.platform.payouts.create(t.platform.db, {
-    purpose: 'early_payment',
-    subjectId: subject++,
-    amount: '10.00',
-    currency: 'EUR',
-    recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
-  })
+  const row = await t.platform.payouts.create(
+    t.platform.db,
+    {
+      purpose: 'early_payment',
+      subjectId: subject++,
+      amount: '10.00',
+      currency: 'EUR',
+      recipient: { holder_name: 'Nordlicht Logistik GmbH', iban: 'DE89370400440532013000' },
+    },
+    { system: 'test' },
+  )
   await t.platform.db
     .$extendTables<{ payouts: { id: number; status: string; failure_reason: string | null } }>()
     .updateTable('payouts')

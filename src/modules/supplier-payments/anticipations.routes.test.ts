@@ -156,6 +156,8 @@ describe('POST /api/anticipations/: requesting an anticipation', () => {
       new_value: '984.00',
       update_date: '2026-03-02T12:00:00.000Z',
       status: 'PC',
+      approvals: [],
+      approvals_required: 1,
     })
     assert.deepEqual(await getAnticipation(supplier.user, anticipation.id), anticipation)
   })
@@ -662,7 +664,9 @@ describe('emails to the supplier’s user', () => {
     const { supplier, payment } = await supplierWithPayment()
     const anticipation = await requestAnticipation(supplier.user, payment.id, TODAY)
     await emailsTo(supplier.user.email)
-    const contacts = { contactOf: async () => ({ email: 'twice@bureau.test', first_name: 'Twice' }) }
+    const contacts = {
+      contactOf: async () => ({ email: 'twice@bureau.test', first_name: 'Twice', email_verified: true }),
+    }
     const job = notifySupplierJob(
       t.platform.db.$extendTables<SupplierPaymentsTables>(),
       t.platform.emails,

@@ -60,14 +60,21 @@ export function anticipationRoutes(
           tags: ['supplier-payments'],
           summary: 'Approve (A) or deny (D) a pending anticipation',
           description:
-            'Operators only. Only from PC (409 otherwise); approving after the new due date has passed → 409. Final. Writes the log and emails the supplier.',
+            'Operators only. Separation of duties: never by the user who requested it, who registered its payment, or who acts for its supplier (403 `own_request`, whatever their roles). Only from PC (409 otherwise); approving after the new due date has passed → 409. Above APPROVAL_THRESHOLD_EARLY_PAYMENT (on the new value) two different operators must approve: the first approval answers 202 with the anticipation still PC and the approval in `approvals`; the same operator again → 409 `already_approved_by_you`; the second operator’s → 200, approved. A denial ends it at once. Final. Writes the log, emails the supplier (once decided) and the audit log.',
           params: IdParams,
           body: Decision,
-          response: { 200: Anticipation },
+          response: { 200: Anticipation, 202: Anticipation },
         },
       },
-      async (request) =>
-        payments.decideAnticipation(party.partyOf(request), request.params.id, request.body.status),
+      async (request, reply) => {
+        const status = request.body.status
+        const anticipation = await payments.decideAnticipation(
+          party.partyOf(request),
+          request.params.id,
+          status,
+        )
+        return reply.code(anticipation.status === 'PC' ? 202 : 200).send(anticipation)
+      },
     )
 
     app.get(

@@ -1,4 +1,5 @@
 import type { QueryRunner } from '../../platform/database/transaction.ts'
+import type { Actor } from '../../platform/http/actor.ts'
 import type { PayoutRecipient } from '../../platform/payouts/index.ts'
 
 /** Where an approved anticipation is paid: the company's default account, or why there is none. */
@@ -11,8 +12,15 @@ export type EarlyPaymentDestination = { recipient: PayoutRecipient } | { unavail
  */
 export interface EarlyPayments {
   destination(companyId: number): Promise<EarlyPaymentDestination>
+  /** Records the payout, approved by `approvers` (the deciding operators; `actor` completed it). */
   record(
     executor: QueryRunner,
-    payout: { anticipationId: number; amount: string; destination: EarlyPaymentDestination },
+    payout: {
+      anticipationId: number
+      amount: string
+      destination: EarlyPaymentDestination
+      approvers: number[]
+    },
+    actor: Actor,
   ): Promise<void>
 }

@@ -13,6 +13,7 @@ import { supplierRoutes } from './suppliers.routes.ts'
 import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.seed.ts'
 import type { Actor } from '../../platform/http/actor.ts'
 import type { EarlyPayments } from './early-payments.ts'
+import { optionalCents } from '../../platform/validation/money.ts'
 
 export type { EarlyPaymentDestination, EarlyPayments } from './early-payments.ts'
 
@@ -24,8 +25,11 @@ export interface SupplierPaymentsModule {
     supplierOfUser: SuppliersService['supplierOfUser']
     /** The company of the supplier a user acts for, if any. */
     companyOfUser: SuppliersService['companyOfUser']
-    /** Demo suppliers with payments and anticipations in every state (`npm run seed`). */
-    seedDemo(operator: Actor, demo: DemoSupplier[]): Promise<number>
+    /**
+     * Demo suppliers with payments and anticipations in every state (`npm run seed`): `registrar`
+     * links the suppliers and registers the payments, `decider` decides (never the same person).
+     */
+    seedDemo(staff: { registrar: Actor; decider: Actor }, demo: DemoSupplier[]): Promise<number>
   }
 }
 
@@ -43,12 +47,18 @@ export function createSupplierPaymentsModule(
 ): SupplierPaymentsModule {
   const { config } = platform
   const db = platform.db.$extendTables<SupplierPaymentsTables>()
-  const suppliers = createSuppliersService(db, platform.clock, deps.contacts, deps.companies)
+  const suppliers = createSuppliersService(db, platform.clock, platform.audit, deps.contacts, deps.companies)
   const notifyJob = notifySupplierJob(db, platform.emails, deps.contacts, config.paymentCurrency)
-  const payments = createSupplierPaymentsService(db, platform.clock, platform.jobs, notifyJob, {
-    monthlyRate: config.anticipationMonthlyRate,
-    earlyPayments: deps.earlyPayments,
-  })
+  const payments = createSupplierPaymentsService(
+    db,
+    { clock: platform.clock, jobs: platform.jobs, audit: platform.audit, approvals: platform.approvals },
+    notifyJob,
+    {
+      monthlyRate: config.anticipationMonthlyRate,
+      earlyPayments: deps.earlyPayments,
+      approvalThreshold: optionalCents(config.approvalThresholds.earlyPayment),
+    },
+  )
   const party = createPartyGuard(suppliers)
   const routes = [
     supplierRoutes(suppliers, deps.guards, config.publicUrl),
@@ -63,8 +73,8 @@ export function createSupplierPaymentsModule(
     api: {
       supplierOfUser: suppliers.supplierOfUser,
       companyOfUser: suppliers.companyOfUser,
-      seedDemo: (operator, demo) =>
-        seedSupplierPayments(suppliers, payments, operator, demo, platform.clock.today()),
+      seedDemo: (staff, demo) =>
+        seedSupplierPayments(suppliers, payments, staff, demo, platform.clock.today()),
     },
   }
 }

@@ -6,9 +6,11 @@ import { anticipationEmail } from './supplier-payments.emails.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentsDb } from './supplier-payments.repository.ts'
 
-/** Who to email for a user (the auth module's contact details). */
+/** Who to email for a user (the auth module's contact details), and whether they proved that address. */
 export interface Contacts {
-  contactOf(userId: number): Promise<{ email: string; first_name: string } | undefined>
+  contactOf(
+    userId: number,
+  ): Promise<{ email: string; first_name: string; email_verified: boolean } | undefined>
 }
 
 export const NotifySupplierPayload = Type.Object({

@@ -12,6 +12,8 @@ export type SupplierPaymentsTables = {
     value: string
     /** A copy of its anticipation's status ('none' without one), kept by a trigger on anticipations. */
     anticipation: ColumnType<'none' | AnticipationStatus, never, never>
+    /** Who registered it (null for payments registered before this was recorded). */
+    created_by: number | null
     created_at: Date
   }
   anticipations: {
@@ -196,12 +198,20 @@ export async function findPayment(db: PaymentsDb, id: number): Promise<PaymentRo
 
 export async function insertPayment(
   db: PaymentsDb,
-  payment: { supplierId: number; dueDate: string; value: string; today: string; now: Date },
+  payment: {
+    supplierId: number
+    dueDate: string
+    value: string
+    createdBy: number
+    today: string
+    now: Date
+  },
 ): Promise<PaymentRow> {
   const row = await db
     .insertInto('payments')
     .values({
       supplier_id: payment.supplierId,
+      created_by: payment.createdBy,
       creation_date: payment.today,
       due_date: payment.dueDate,
       value: payment.value,
@@ -269,6 +279,39 @@ export async function findAnticipation(
     .innerJoin('payments', 'payments.id', 'anticipations.payment_id')
     .selectAll('anticipations')
     .select(['payments.supplier_id', 'payments.due_date', 'payments.value'])
+    .where('anticipations.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** Locks an anticipation's row for the decision's transaction: its approvals are counted one at a time. */
+export async function lockAnticipation(db: PaymentsDb, id: number): Promise<AnticipationRow | undefined> {
+  return db.selectFrom('anticipations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/**
+ * The people an anticipation belongs to, who may never decide it: whoever requested it (its request
+ * log), whoever registered its payment, and the supplier's user.
+ */
+export async function partiesOfAnticipation(
+  db: PaymentsDb,
+  id: number,
+): Promise<{ requested_by: number | null; registered_by: number | null; supplier_user: number } | undefined> {
+  return db
+    .selectFrom('anticipations')
+    .innerJoin('payments', 'payments.id', 'anticipations.payment_id')
+    .innerJoin('suppliers', 'suppliers.id', 'payments.supplier_id')
+    .select((eb) => [
+      eb
+        .selectFrom('anticipation_logs')
+        .select('anticipation_logs.user_id')
+        .whereRef('anticipation_logs.anticipation_id', '=', 'anticipations.id')
+        .where('anticipation_logs.action', '=', 'R')
+        .orderBy('anticipation_logs.id')
+        .limit(1)
+        .as('requested_by'),
+      'payments.created_by as registered_by',
+      'suppliers.user_id as supplier_user',
+    ])
     .where('anticipations.id', '=', id)
     .executeTakeFirst()
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
+import { Approvals, ApprovalsRequired, PageOf, PageQuery, Timestamp } from '../../platform/http/schemas.ts'
 
 const Id = (description: string, example = 1) =>
   Type.Integer({ minimum: 1, maximum: 2147483647, description, examples: [example] })
@@ -107,6 +107,8 @@ export const Anticipation = Type.Object(
     new_value: Money('What is paid on the new date.', '984.00'),
     update_date: Timestamp,
     status: Type.String({ description: 'PC pending confirmation · A approved · D denied', examples: ['PC'] }),
+    approvals: Approvals,
+    approvals_required: ApprovalsRequired,
   },
   { title: 'Anticipation' },
 )

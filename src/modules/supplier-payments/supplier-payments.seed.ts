@@ -19,21 +19,23 @@ function plusDays(date: string, days: number): string {
 export async function seedSupplierPayments(
   suppliers: SuppliersService,
   payments: SupplierPaymentsService,
-  operator: Actor,
+  staff: { registrar: Actor; decider: Actor },
   demo: DemoSupplier[],
   today: string,
 ): Promise<number> {
-  const operatorParty: Party = { actor: operator, isOperator: true, supplierId: undefined }
+  // Separation of duties holds for demo data too: whoever registers a payment never decides it.
+  const registrar: Party = { actor: staff.registrar, isOperator: true, supplierId: undefined }
+  const decider: Party = { actor: staff.decider, isOperator: true, supplierId: undefined }
   let added = 0
   for (const { userId, companyId } of demo) {
     if ((await suppliers.supplierOfUser(userId)) !== undefined) continue
-    const supplier = await suppliers.createSupplier({ user: userId, company: companyId })
+    const supplier = await suppliers.createSupplier(staff.registrar, { user: userId, company: companyId })
     added += 1
     const values = ['1000.00', '2500.50', '780.00']
     const created = []
     for (const [index, value] of values.entries()) {
       created.push(
-        await payments.createPayment(operatorParty, {
+        await payments.createPayment(registrar, {
           supplier: supplier.id,
           due_date: plusDays(today, 30 + index * 15),
           value,
@@ -55,12 +57,12 @@ export async function seedSupplierPayments(
       payment: approved.id,
       new_due_date: plusDays(today, 12),
     })
-    await payments.decideAnticipation(operatorParty, toApprove.id, 'A')
+    await payments.decideAnticipation(decider, toApprove.id, 'A')
     const toDeny = await payments.requestAnticipation(supplierParty, {
       payment: denied.id,
       new_due_date: plusDays(today, 14),
     })
-    await payments.decideAnticipation(operatorParty, toDeny.id, 'D')
+    await payments.decideAnticipation(decider, toDeny.id, 'D')
   }
   return added
 }

@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache'
 import type { Clock } from '../../platform/clock.ts'
 import { isUniqueViolation } from '../../platform/database/errors.ts'
-import { conflict, FieldErrorCollector, forbidden } from '../../platform/errors.ts'
+import type { Audit, AuditActor } from '../../platform/audit/index.ts'
+import { transaction } from '../../platform/database/transaction.ts'
+import { AppError, conflict, FieldErrorCollector, forbidden } from '../../platform/errors.ts'
 import { hasRole, type Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 import * as repository from './supplier-payments.repository.ts'
@@ -17,9 +19,13 @@ export interface CompanyNames {
 
 export type SuppliersService = ReturnType<typeof createSuppliersService>
 
+const NOT_VERIFIED =
+  'This user has not verified their email address yet: they open the link sent to their inbox, or ask for a new one with POST /api/auth/verify-email/resend, before they can act for a supplier.'
+
 export function createSuppliersService(
   db: PaymentsDb,
   clock: Clock,
+  audit: Audit,
   contacts: Contacts,
   companies: CompanyNames,
 ) {
@@ -51,18 +57,33 @@ export function createSuppliersService(
     return { count, results: rows.map((row) => toSupplier(row, names)) }
   }
 
-  /** Links a user and a company as a supplier; each can be one supplier only (409 otherwise). */
-  async function createSupplier(input: NewSupplier): Promise<Supplier> {
+  /**
+   * Links a user and a company as a supplier; each can be one supplier only (409 otherwise). The user
+   * must have verified their email (403 email_not_verified): a supplier's user is paid money.
+   */
+  async function createSupplier(actor: AuditActor, input: NewSupplier): Promise<Supplier> {
     const fields = new FieldErrorCollector()
-    if (!(await contacts.contactOf(input.user))) fields.add('user', 'Unknown user.')
+    const contact = await contacts.contactOf(input.user)
+    if (!contact) fields.add('user', 'Unknown user.')
     const names = await companies.namesOf([input.company])
     if (!names.has(input.company)) fields.add('company', 'Unknown company.')
     fields.throwIfAny()
+    if (contact && !contact.email_verified)
+      throw new AppError('forbidden', 'email_not_verified', NOT_VERIFIED)
     try {
-      const row = await repository.insertSupplier(db, {
-        userId: input.user,
-        companyId: input.company,
-        now: clock.now(),
+      const row = await transaction(db, async (tx) => {
+        const supplier = await repository.insertSupplier(tx, {
+          userId: input.user,
+          companyId: input.company,
+          now: clock.now(),
+        })
+        await audit.record(tx, {
+          actor,
+          action: 'supplier.linked',
+          subject: { type: 'supplier', id: supplier.id },
+          changes: { user: supplier.user_id, company: supplier.company_id },
+        })
+        return supplier
       })
       return toSupplier(row, names)
     } catch (error) {

@@ -68,16 +68,22 @@ export class EmbeddedDatabaseUnreadableError extends Error {
 
 const DATE_OID = 1082
 const INT8_OID = 20
+const INT8_ARRAY_OID: number = 1016
 
 /**
  * Both drivers return the same JavaScript types: `date` as 'YYYY-MM-DD' (a calendar date has no time
- * zone), `bigint` as number (ids and counts stay far below 2^53), `numeric` as a decimal string,
+ * zone), `bigint` (and `bigint[]`) as number (ids and counts stay far below 2^53), `numeric` as a decimal string,
  * `timestamptz` as Date.
  */
 const pgTypes = {
   getTypeParser(oid: number): (value: string) => unknown {
     if (oid === DATE_OID) return (value: string) => value
     if (oid === INT8_OID) return (value: string) => Number(value)
+    if (oid === INT8_ARRAY_OID) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+      const parseArray = pg.types.getTypeParser(INT8_ARRAY_OID, 'text') as (value: string) => unknown[]
+      return (value: string) => parseArray(value).map((item) => (item === null ? null : Number(item)))
+    }
     // The default text parser of every other type (pg's typings return `any` and type OIDs as an enum).
     // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
     return pg.types.getTypeParser(oid, 'text') as (value: string) => unknown

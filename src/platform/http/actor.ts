@@ -8,6 +8,8 @@ export interface Actor {
   roles: readonly Role[]
   /** The login session the access token belongs to. */
   sessionId: string
+  /** The HTTP request being served (audit events name it); absent outside a request. */
+  requestId?: string
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

@@ -26,7 +26,7 @@ export function createGuards(resolveActor: ActorResolver): Guards {
     if (!match?.[1]) {
       throw unauthenticated('not_authenticated', 'Authentication credentials were not provided.')
     }
-    request.actor = await resolveActor(match[1])
+    request.actor = { ...(await resolveActor(match[1])), requestId: request.id }
   }
   Object.defineProperty(authenticate, BEARER, { value: true })
   return {

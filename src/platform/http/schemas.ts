@@ -62,3 +62,22 @@ export const NoContent = Type.Null({ description: 'No content.' })
  * or not a string is not blank.
  */
 export const NOT_BLANK = { allOf: [{ pattern: '\\S', 'x-error': 'This field may not be blank.' }] }
+
+/** The approvals given so far to a decision that needs two people (money controls). */
+export const Approvals = Type.Array(
+  Type.Object({
+    user: Type.Integer({ description: 'Who approved.', examples: [3] }),
+    at: Timestamp,
+  }),
+  {
+    description:
+      'Approvals recorded so far when the amount is above its approval threshold (two different people must approve); empty otherwise.',
+  },
+)
+
+export const ApprovalsRequired = Type.Integer({
+  minimum: 1,
+  maximum: 2,
+  description: 'How many different people must approve: 2 above the approval threshold, else 1.',
+  examples: [1],
+})

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.ts'
+import type { Audit } from '../audit/index.ts'
 import type { Clock } from '../clock.ts'
 import type { Db } from '../database/database.ts'
 import type { Jobs } from '../jobs/jobs.ts'
@@ -49,6 +50,9 @@ export function payoutProvider(config: Config): PayoutProvider {
   return payoutProviders(config).provider
 }
 
-export function createPayoutsFromConfig(config: Config, deps: { db: Db; jobs: Jobs; clock: Clock }) {
+export function createPayoutsFromConfig(
+  config: Config,
+  deps: { db: Db; jobs: Jobs; clock: Clock; audit: Audit },
+) {
   return createPayouts({ ...deps, ...payoutProviders(config) })
 }

@@ -36,6 +36,8 @@ export type PayoutsTables = {
     failure_reason: string | null
     reference: string | null
     approved_at: Date | null
+    /** The people whose decision approved it (they never mark it paid). */
+    approved_by: number[]
     funding_started_at: Date | null
     created_at: ColumnType<Date, Date, never>
     updated_at: Date
@@ -61,8 +63,8 @@ export async function insertPayout(
     provider: 'manual' | 'wise'
     idempotencyKey: string
     failureReason: string | null
-    /** Approved from the start (an early payment is created by its approval). */
-    approved: boolean
+    /** Approved from the start (an early payment is created by its approval), by these people. */
+    approvedBy: number[] | undefined
     now: Date
   },
 ): Promise<PayoutRow> {
@@ -81,9 +83,10 @@ export async function insertPayout(
       account_number: recipient && 'account_number' in recipient ? recipient.account_number : null,
       provider: payout.provider,
       idempotency_key: payout.idempotencyKey,
-      status: payout.failureReason !== null ? 'failed' : payout.approved ? 'approved' : 'pending',
+      status: payout.failureReason !== null ? 'failed' : payout.approvedBy ? 'approved' : 'pending',
       failure_reason: payout.failureReason,
-      approved_at: payout.approved ? payout.now : null,
+      approved_at: payout.approvedBy ? payout.now : null,
+      approved_by: payout.approvedBy ?? [],
       created_at: payout.now,
       updated_at: payout.now,
     })
@@ -137,12 +140,14 @@ export async function approvePayout(
   db: PayoutsDb,
   purpose: PayoutPurpose,
   subjectId: number,
+  approvedBy: number[],
   now: Date,
 ): Promise<PayoutRow | undefined> {
   return db
     .updateTable('payouts')
     .set((eb) => ({
       approved_at: now,
+      approved_by: approvedBy,
       updated_at: now,
       status: eb
         .case()
@@ -256,16 +261,17 @@ export async function startFunding(db: PayoutsDb, id: number, now: Date): Promis
     .executeTakeFirst()
 }
 
-/**
- * Fails a payout whose provider refused it while it is in `from` (the states of the job that
- * called the provider), not once it moved on (approved for funding, cancelled, funded) meanwhile.
- */
-export async function failPayout(
-  db: PayoutsDb,
-  id: number,
-  from: PayoutStatus[],
-  reason: string,
-  now: Date,
-): Promise<PayoutRow | undefined> {
-  return movePayout(db, id, from, 'failed', now, { failure_reason: reason.slice(0, 1000) })
+/** Where the payout goes, from its columns; undefined when it has no account. */
+export function recipientOf(row: PayoutRow): PayoutRecipient | undefined {
+  if (row.holder_name === null) return undefined
+  if (row.iban !== null) return { holder_name: row.holder_name, iban: row.iban }
+  if (row.bank_code !== null && row.branch !== null && row.account_number !== null) {
+    return {
+      holder_name: row.holder_name,
+      bank_code: row.bank_code,
+      branch: row.branch,
+      account_number: row.account_number,
+    }
+  }
+  return undefined
 }

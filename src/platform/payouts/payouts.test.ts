@@ -43,70 +43,77 @@ async function setStatus(id: number, status: string, failureReason: string | nul
 }
 
 const db = () => t.platform.db
+/** The payouts here are changed by the test itself, as a job would. */
+const SYSTEM = { system: 'test' }
+const subjectOf = (input: NewPayout) => ({ purpose: input.purpose, subjectId: input.subjectId })
+const asOperator = () => ({ userId: operator.id, roles: ['operator' as const], sessionId: 'test' })
 
 describe('the payouts state machine', () => {
   it('keeps one payout per subject: a second one is a 409 and changes nothing', async () => {
     const input = newPayout()
-    const first = await t.platform.payouts.create(db(), input)
+    const first = await t.platform.payouts.create(db(), input, SYSTEM)
     await assert.rejects(
-      t.platform.payouts.create(db(), { ...input, amount: '1.00' }),
+      t.platform.payouts.create(db(), { ...input, amount: '1.00' }, SYSTEM),
       (error: unknown) => error instanceof AppError && error.code === 'payout_exists',
     )
     assert.equal((await shown(first.id)).amount, '250.00')
   })
 
   it('gives every payout its own idempotency key, stored with it', async () => {
-    const a = await t.platform.payouts.create(db(), newPayout())
-    const b = await t.platform.payouts.create(db(), newPayout())
+    const a = await t.platform.payouts.create(db(), newPayout(), SYSTEM)
+    const b = await t.platform.payouts.create(db(), newPayout(), SYSTEM)
     assert.match(a.idempotency_key, /^[0-9a-f-]{36}$/)
     assert.notEqual(a.idempotency_key, b.idempotency_key)
   })
 
   it('approves once: a second approval of the same subject does nothing', async () => {
     const input = newPayout()
-    const payout = await t.platform.payouts.create(db(), input)
-    assert.equal(await t.platform.payouts.approve(db(), input.purpose, input.subjectId), true)
-    assert.equal(await t.platform.payouts.approve(db(), input.purpose, input.subjectId), false)
+    const payout = await t.platform.payouts.create(db(), input, SYSTEM)
+    assert.equal(await t.platform.payouts.approve(db(), subjectOf(input), [operator.id], SYSTEM), true)
+    assert.equal(await t.platform.payouts.approve(db(), subjectOf(input), [operator.id], SYSTEM), false)
     assert.equal((await shown(payout.id)).status, 'approved')
   })
 
   it('cancels an open payout once, and says so for one already cancelled or missing', async () => {
     const input = newPayout()
-    const payout = await t.platform.payouts.create(db(), input)
-    assert.equal(await t.platform.payouts.cancel(db(), input.purpose, input.subjectId), 'cancelled')
-    assert.equal(await t.platform.payouts.cancel(db(), input.purpose, input.subjectId), 'already_final')
-    assert.equal(await t.platform.payouts.cancel(db(), input.purpose, 987654321), 'none')
+    const payout = await t.platform.payouts.create(db(), input, SYSTEM)
+    assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'cancelled')
+    assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'already_final')
+    assert.equal(
+      await t.platform.payouts.cancel(db(), { purpose: input.purpose, subjectId: 987654321 }, SYSTEM),
+      'none',
+    )
     assert.equal((await shown(payout.id)).status, 'cancelled')
   })
 
   it('does not cancel a funded or completed payout', async () => {
     for (const status of ['funded', 'completed']) {
       const input = newPayout()
-      const payout = await t.platform.payouts.create(db(), input)
+      const payout = await t.platform.payouts.create(db(), input, SYSTEM)
       await setStatus(payout.id, status)
-      assert.equal(await t.platform.payouts.cancel(db(), input.purpose, input.subjectId), 'funded')
+      assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'funded')
       assert.equal((await shown(payout.id)).status, status)
     }
   })
 
   it('does not approve a cancelled payout', async () => {
     const input = newPayout()
-    await t.platform.payouts.create(db(), input)
-    await t.platform.payouts.cancel(db(), input.purpose, input.subjectId)
-    assert.equal(await t.platform.payouts.approve(db(), input.purpose, input.subjectId), false)
+    await t.platform.payouts.create(db(), input, SYSTEM)
+    await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM)
+    assert.equal(await t.platform.payouts.approve(db(), subjectOf(input), [operator.id], SYSTEM), false)
   })
 
   it('remembers an approval that comes while the payout is failed: its retry resumes at approved', async () => {
     const input = newPayout()
-    const payout = await t.platform.payouts.create(db(), input)
+    const payout = await t.platform.payouts.create(db(), input, SYSTEM)
     await setStatus(payout.id, 'failed', 'Refused.')
-    assert.equal(await t.platform.payouts.approve(db(), input.purpose, input.subjectId), true)
+    assert.equal(await t.platform.payouts.approve(db(), subjectOf(input), [operator.id], SYSTEM), true)
     assert.equal((await shown(payout.id)).status, 'failed')
-    assert.equal((await t.platform.payouts.retry(payout.id)).status, 'approved')
+    assert.equal((await t.platform.payouts.retry(asOperator(), payout.id)).status, 'approved')
   })
 
   it('retries a failed payout once: of two retries at once, one gets 409', async () => {
-    const payout = await t.platform.payouts.create(db(), newPayout())
+    const payout = await t.platform.payouts.create(db(), newPayout(), SYSTEM)
     await setStatus(payout.id, 'failed', 'Refused.')
     const answers = await Promise.all(
       [1, 2].map(() =>
@@ -121,6 +128,7 @@ describe('the payouts state machine', () => {
     const payout = await t.platform.payouts.create(
       db(),
       newPayout({ recipient: undefined, unavailable: 'No default account in EUR.' }),
+      SYSTEM,
     )
     await t.platform.jobs.drain()
     const seen = await shown(payout.id)

@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto'
-import { Type } from 'typebox'
+import type { Audit, AuditActor } from '../audit/index.ts'
 import type { Clock } from '../clock.ts'
 import type { Db } from '../database/database.ts'
 import { isUniqueViolation } from '../database/errors.ts'
 import { transaction, type QueryRunner } from '../database/transaction.ts'
-import { conflict, invalid, notFound } from '../errors.ts'
+import { AppError, conflict, invalid, notFound } from '../errors.ts'
+import type { Actor } from '../http/actor.ts'
 import type { PageRequest } from '../http/pagination.ts'
-import { defineJob, type JobContext, type Jobs } from '../jobs/jobs.ts'
+import type { Jobs } from '../jobs/jobs.ts'
 import { formatMoney } from '../validation/money.ts'
-import {
-  manualProvider,
-  PayoutProviderError,
-  ProviderTransferCancelledError,
-  type PayoutProvider,
-  type PayoutRecipient,
-  type ProviderPayout,
-} from './provider.ts'
+import { createPayoutJobs } from './payout-jobs.ts'
+import { createPayoutTransitions } from './payout-transitions.ts'
+import { manualProvider, type PayoutProvider, type PayoutRecipient } from './provider.ts'
 import * as repository from './payouts.repository.ts'
 import {
   PAYOUT_PURPOSES,
   PAYOUT_STATUSES,
+  recipientOf,
   type PayoutPurpose,
   type PayoutRow,
   type PayoutsDb,
@@ -42,6 +39,7 @@ export interface Payout {
   status: PayoutStatus
   reference: string | null
   failure_reason: string | null
+  approved_by: number[]
   created_at: string
   updated_at: string
 }
@@ -55,8 +53,11 @@ export interface NewPayout {
   /** Where the money goes; when there is none, the payout is recorded as failed with `unavailable`. */
   recipient: PayoutRecipient | undefined
   unavailable?: string
-  /** Approved from the start: funding is enqueued at once (its job prepares the transfer first). */
-  approved?: boolean
+  /**
+   * Approved from the start by the people whose decision created it: funding is enqueued at once
+   * (its job prepares the transfer first).
+   */
+  approvedBy?: number[]
 }
 
 /** What cancelling a subject's payout did. */
@@ -64,18 +65,31 @@ export type CancelOutcome = 'cancelled' | 'funded' | 'already_final' | 'none'
 
 /**
  * Payouts for modules (complaint refunds, early payments). The `executor` methods run in the caller's
- * transaction and enqueue their jobs in it; provider calls happen only in those jobs.
+ * transaction and enqueue their jobs in it; provider calls happen only in those jobs. Every change of
+ * state is audited with who caused it, in the transaction of the change.
  */
 export interface Payouts {
   /**
    * Records a payout (pending, or approved when asked, or failed without a recipient) and enqueues
    * its preparation (or its funding).
    */
-  create: (executor: QueryRunner, payout: NewPayout) => Promise<PayoutRow>
-  /** Approves the subject's payout and enqueues its funding; false when it was not approvable. */
-  approve: (executor: QueryRunner, purpose: PayoutPurpose, subjectId: number) => Promise<boolean>
+  create: (executor: QueryRunner, payout: NewPayout, actor: AuditActor) => Promise<PayoutRow>
+  /**
+   * Approves the subject's payout by the decision of `approvers` (`actor` completed it) and enqueues
+   * its funding; false when it was not approvable.
+   */
+  approve: (
+    executor: QueryRunner,
+    subject: { purpose: PayoutPurpose; subjectId: number },
+    approvers: number[],
+    actor: AuditActor,
+  ) => Promise<boolean>
   /** Cancels the subject's payout (and the provider's transfer, by a job) unless funding started. */
-  cancel: (executor: QueryRunner, purpose: PayoutPurpose, subjectId: number) => Promise<CancelOutcome>
+  cancel: (
+    executor: QueryRunner,
+    subject: { purpose: PayoutPurpose; subjectId: number },
+    actor: AuditActor,
+  ) => Promise<CancelOutcome>
   findBySubject: (
     executor: QueryRunner,
     purpose: PayoutPurpose,
@@ -88,16 +102,20 @@ export interface Payouts {
   ) => Promise<{ count: number; results: Payout[] }>
   get: (id: number) => Promise<Payout>
   assertExists: (id: number) => Promise<void>
-  /** Manual provider: a person paid it, with this reference. From approved or funded. */
-  markPaid: (id: number, reference: string) => Promise<Payout>
+  /**
+   * Manual provider: a person paid it, with this reference. From approved or funded; never by one
+   * of the people who approved it (403 own_request).
+   */
+  markPaid: (actor: Actor, id: number, reference: string) => Promise<Payout>
   /** A failed payout tries again from where it stopped. */
-  retry: (id: number) => Promise<Payout>
+  retry: (actor: Actor, id: number) => Promise<Payout>
 }
 
 export interface PayoutsDependencies {
   db: Db
   jobs: Jobs
   clock: Clock
+  audit: Audit
   /** The provider new payouts are created with. */
   provider: PayoutProvider
   /**
@@ -108,18 +126,6 @@ export interface PayoutsDependencies {
   otherProviders?: PayoutProvider[]
 }
 
-/** Attempts of a provider job; on the last one a provider that still fails fails the payout. */
-const JOB_RETRY_LIMIT = 5
-const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
-/**
- * The states whose work each job owns, and the only ones it may fail: a late prepare-payout attempt
- * never fails a payout that fund-payout took over once it was approved (funding or not).
- */
-const PREPARING: PayoutStatus[] = ['pending', 'prepared']
-const FUNDING: PayoutStatus[] = ['approved']
-const DEFAULT_JOB_EXPIRY_SECONDS = 300
-const DATABASE_MARGIN_SECONDS = 60
-
 export function createPayouts(deps: PayoutsDependencies) {
   const { clock, jobs } = deps
   const providers = new Map<PayoutProvider['name'], PayoutProvider>(
@@ -128,162 +134,16 @@ export function createPayouts(deps: PayoutsDependencies) {
       provider,
     ]),
   )
-  // pg-boss starts another attempt of a job whose attempt outlived its expiry, while the first may
-  // still be calling the provider: each job's expiry is above the worst case of its provider calls
-  // (WISE_TIMEOUT × attempts × calls, see worstCaseJobMs), plus a margin for its database work.
-  const expireInSeconds = Math.max(
-    DEFAULT_JOB_EXPIRY_SECONDS,
-    Math.ceil(Math.max(...[...providers.values()].map((provider) => provider.worstCaseJobMs)) / 1000) +
-      DATABASE_MARGIN_SECONDS,
-  )
   const db: PayoutsDb = deps.db.$extendTables<PayoutsTables>()
   // A module's transaction knows only that module's tables; the payouts queries it runs are this
   // file's own (the same connection, another set of tables).
   const on = (executor: QueryRunner): PayoutsDb => executor as PayoutsDb
-
-  function forProvider(row: PayoutRow): ProviderPayout {
-    const recipient = recipientOf(row)
-    if (!recipient) throw new PayoutProviderError('The payout has no recipient account.', { permanent: true })
-    return {
-      id: row.id,
-      idempotencyKey: row.idempotency_key,
-      amount: formatMoney(row.amount),
-      currency: row.currency,
-      recipient,
-      recipientKind: row.purpose === 'early_payment' ? 'business' : 'person',
-      reference: `Bureau ${row.purpose === 'complaint_refund' ? 'refund' : 'payment'} ${row.id}`,
-      ids: {
-        quoteId: row.provider_quote_id,
-        recipientId: row.provider_recipient_id,
-        transferId: row.provider_transfer_id,
-      },
-    }
-  }
-
-  /** The provider the payout was created with; a permanent refusal when this process lacks it. */
-  function providerOf(row: PayoutRow): PayoutProvider {
-    const provider = providers.get(row.provider)
-    if (provider) return provider
-    throw new PayoutProviderError(
-      `This payout was created with the ${row.provider} provider, which is not configured here` +
-        ' (Wise needs WISE_API_TOKEN); retry the payout once it is.',
-      { permanent: true },
-    )
-  }
-
-  /** Creates the provider's transfer unless it exists; returns the payout with its ids. */
-  async function ensurePrepared(provider: PayoutProvider, row: PayoutRow): Promise<PayoutRow> {
-    if (!provider.executesTransfers || row.provider_transfer_id !== null) return row
-    const ids = await provider.prepare(forProvider(row), (found) =>
-      repository.recordProviderIds(db, row.id, found, clock.now()),
-    )
-    return {
-      ...row,
-      provider_quote_id: ids.quoteId,
-      provider_recipient_id: ids.recipientId,
-      provider_transfer_id: ids.transferId,
-    }
-  }
-
-  /**
-   * Runs one step with a provider. A permanent refusal fails the payout with the provider's reason;
-   * a transient one retries the job, and fails the payout once the retries are used up. Either only
-   * while the payout is in `owned`, the states of the calling job.
-   */
-  async function withProvider(
-    row: PayoutRow,
-    owned: PayoutStatus[],
-    context: JobContext,
-    step: (provider: PayoutProvider) => Promise<void>,
-  ): Promise<void> {
-    try {
-      await step(providerOf(row))
-    } catch (error) {
-      if (!(error instanceof PayoutProviderError)) throw error
-      const last = context.attempt > JOB_RETRY_LIMIT
-      if (!error.permanent && !last) throw error
-      context.logger.warn({ err: error, payoutId: row.id }, 'payout failed at the provider')
-      if (error instanceof ProviderTransferCancelledError) {
-        await repository.failForgettingTransfer(db, row.id, {
-          from: owned,
-          transferId: error.transferId,
-          reason: error.message,
-          idempotencyKey: randomUUID(),
-          now: clock.now(),
-        })
-        return
-      }
-      await repository.failPayout(db, row.id, owned, error.message, clock.now())
-    }
-  }
-
-  /** Cancels at the provider a transfer prepared for a payout cancelled meanwhile. */
-  async function cancelAtProviderIfCancelled(id: number): Promise<void> {
-    const row = await repository.findPayout(db, id)
-    if (row?.status === 'cancelled' && row.provider_transfer_id !== null) {
-      await providerOf(row).cancel(forProvider(row))
-    }
-  }
-
-  const preparePayout = defineJob({
-    name: 'prepare-payout',
-    payload: PayoutJobPayload,
-    retryLimit: JOB_RETRY_LIMIT,
-    expireInSeconds,
-    handle: async ({ payoutId }, context) => {
-      const row = await repository.findPayout(db, payoutId)
-      if (!row || !['pending', 'approved'].includes(row.status)) return
-      await withProvider(row, PREPARING, context, async (provider) => {
-        await ensurePrepared(provider, row)
-        await repository.movePayout(db, payoutId, ['pending'], 'prepared', clock.now())
-        await cancelAtProviderIfCancelled(payoutId)
-      })
-    },
-  })
-
-  const fundPayout = defineJob({
-    name: 'fund-payout',
-    payload: PayoutJobPayload,
-    retryLimit: JOB_RETRY_LIMIT,
-    expireInSeconds,
-    handle: async ({ payoutId }, context) => {
-      const row = await repository.findPayout(db, payoutId)
-      // Funded already (a second run) or cancelled: nothing to do.
-      if (row?.status !== 'approved') return
-      await withProvider(row, FUNDING, context, async (provider) => {
-        // Waiting for a person to pay it and mark it paid (manual).
-        if (!provider.executesTransfers) return
-        const prepared = await ensurePrepared(provider, row)
-        // From here on the payout cannot be cancelled: a delete or reject now gets a 409.
-        const funding = await repository.startFunding(db, payoutId, clock.now())
-        if (!funding) {
-          await cancelAtProviderIfCancelled(payoutId)
-          return
-        }
-        await provider.fund(forProvider(prepared))
-        await repository.movePayout(db, payoutId, ['approved'], 'funded', clock.now())
-      })
-    },
-  })
-
-  const cancelPayoutJob = defineJob({
-    name: 'cancel-payout',
-    payload: PayoutJobPayload,
-    retryLimit: JOB_RETRY_LIMIT,
-    expireInSeconds,
-    handle: async ({ payoutId }, context) => {
-      try {
-        await cancelAtProviderIfCancelled(payoutId)
-      } catch (error) {
-        if (
-          !(error instanceof PayoutProviderError) ||
-          (!error.permanent && context.attempt <= JOB_RETRY_LIMIT)
-        )
-          throw error
-        // The payout stays cancelled here; the provider's transfer expires unfunded on its own.
-        context.logger.warn({ err: error, payoutId }, 'could not cancel the transfer at the provider')
-      }
-    },
+  const transitions = createPayoutTransitions(db, deps.audit, clock)
+  const { preparePayout, fundPayout, cancelPayoutJob } = createPayoutJobs({
+    db,
+    clock,
+    transitions,
+    providers,
   })
 
   async function getRow(id: number): Promise<PayoutRow> {
@@ -292,45 +152,113 @@ export function createPayouts(deps: PayoutsDependencies) {
     return row
   }
 
-  const payouts: Payouts = {
-    async create(executor, input) {
-      const failure = input.recipient ? null : (input.unavailable ?? 'No recipient account.')
-      try {
-        const row = await repository.insertPayout(on(executor), {
-          purpose: input.purpose,
-          subjectId: input.subjectId,
-          amount: input.amount,
-          currency: input.currency,
-          recipient: input.recipient,
-          provider: deps.provider.name,
-          // Stored with the row, before any provider call, and sent as the provider's idempotency key.
-          idempotencyKey: randomUUID(),
-          failureReason: failure,
-          approved: input.approved ?? false,
-          now: clock.now(),
-        })
-        if (failure === null) {
-          const job = input.approved ? fundPayout : preparePayout
-          await jobs.send(job, { payoutId: row.id }, { executor })
-        }
-        return row
-      } catch (error) {
-        if (isUniqueViolation(error, repository.UNIQUE_SUBJECT)) {
-          throw conflict('payout_exists', 'This already has a payout.')
-        }
-        throw error
+  async function create(executor: QueryRunner, input: NewPayout, actor: AuditActor): Promise<PayoutRow> {
+    const failure = input.recipient ? null : (input.unavailable ?? 'No recipient account.')
+    try {
+      const row = await repository.insertPayout(on(executor), {
+        purpose: input.purpose,
+        subjectId: input.subjectId,
+        amount: input.amount,
+        currency: input.currency,
+        recipient: input.recipient,
+        provider: deps.provider.name,
+        // Stored with the row, before any provider call, and sent as the provider's idempotency key.
+        idempotencyKey: randomUUID(),
+        failureReason: failure,
+        approvedBy: input.approvedBy,
+        now: clock.now(),
+      })
+      await transitions.recordMove(executor, row, actor, {
+        amount: formatMoney(row.amount),
+        currency: row.currency,
+        recipient: recipientOf(row) ?? null,
+        approved_by: row.approved_by,
+        failure_reason: row.failure_reason,
+      })
+      if (failure === null) {
+        const job = input.approvedBy ? fundPayout : preparePayout
+        await jobs.send(job, { payoutId: row.id }, { executor })
       }
+      return row
+    } catch (error) {
+      if (isUniqueViolation(error, repository.UNIQUE_SUBJECT)) {
+        throw conflict('payout_exists', 'This already has a payout.')
+      }
+      throw error
+    }
+  }
+
+  async function markPaid(actor: Actor, id: number, reference: string): Promise<Payout> {
+    const row = await getRow(id)
+    // Whoever approved the money does not also say it left: a second person confirms the payment.
+    if (row.approved_by.includes(actor.userId)) {
+      throw new AppError(
+        'forbidden',
+        'own_request',
+        'You approved this payout; someone else must mark it paid.',
+      )
+    }
+    if (providers.get(row.provider)?.executesTransfers !== false) {
+      throw conflict('payout_not_manual', 'Only payouts of the manual provider are marked paid by hand.')
+    }
+    // Money sent through a provider's transfer is not also paid by hand.
+    if (row.provider_transfer_id !== null) {
+      throw conflict(
+        'payout_at_provider',
+        'This payout has a transfer at a provider; it is not paid by hand.',
+      )
+    }
+    const text = reference.trim()
+    if (text === '') throw invalid('reference', 'This field may not be blank.')
+    const paid = await transitions.move(id, ['approved', 'funded'], 'completed', actor, { reference: text })
+    if (!paid) {
+      throw conflict(
+        'payout_not_payable',
+        `Only approved or funded payouts can be marked paid; this one is ${row.status}.`,
+      )
+    }
+    return toPayout(paid)
+  }
+
+  async function retry(actor: Actor, id: number): Promise<Payout> {
+    const row = await getRow(id)
+    if (row.status !== 'failed') {
+      throw conflict('payout_not_failed', `Only failed payouts can be retried; this one is ${row.status}.`)
+    }
+    if (!recipientOf(row)) {
+      throw conflict('payout_without_recipient', 'This payout has no recipient account to pay.')
+    }
+    const to: PayoutStatus = row.approved_at === null ? 'pending' : 'approved'
+    const job = to === 'pending' ? preparePayout : fundPayout
+    const moved = await transaction(db, async (tx) => {
+      const updated = await repository.movePayout(tx, id, ['failed'], to, clock.now(), {
+        failure_reason: null,
+      })
+      if (updated) {
+        await transitions.recordMove(tx, updated, actor, { retried: true })
+        await jobs.send(job, { payoutId: id }, { executor: tx })
+      }
+      return updated
+    })
+    if (!moved) throw conflict('payout_not_failed', 'This payout is no longer failed.')
+    return toPayout(moved)
+  }
+
+  const payouts: Payouts = {
+    create,
+
+    async approve(executor, { purpose, subjectId }, approvers, actor) {
+      const row = await repository.approvePayout(on(executor), purpose, subjectId, approvers, clock.now())
+      if (!row) return false
+      await transitions.recordMove(executor, row, actor, { approved_by: approvers })
+      if (row.status === 'approved') await jobs.send(fundPayout, { payoutId: row.id }, { executor })
+      return true
     },
 
-    async approve(executor, purpose, subjectId) {
-      const row = await repository.approvePayout(on(executor), purpose, subjectId, clock.now())
-      if (row?.status === 'approved') await jobs.send(fundPayout, { payoutId: row.id }, { executor })
-      return row !== undefined
-    },
-
-    async cancel(executor, purpose, subjectId) {
+    async cancel(executor, { purpose, subjectId }, actor) {
       const row = await repository.cancelPayout(on(executor), purpose, subjectId, clock.now())
       if (row) {
+        await transitions.recordMove(executor, row, actor)
         if (row.provider_transfer_id !== null) {
           await jobs.send(cancelPayoutJob, { payoutId: row.id }, { executor })
         }
@@ -358,52 +286,8 @@ export function createPayouts(deps: PayoutsDependencies) {
       await getRow(id)
     },
 
-    async markPaid(id, reference) {
-      const row = await getRow(id)
-      if (providers.get(row.provider)?.executesTransfers !== false) {
-        throw conflict('payout_not_manual', 'Only payouts of the manual provider are marked paid by hand.')
-      }
-      // Money sent through a provider's transfer is not also paid by hand.
-      if (row.provider_transfer_id !== null) {
-        throw conflict(
-          'payout_at_provider',
-          'This payout has a transfer at a provider; it is not paid by hand.',
-        )
-      }
-      const text = reference.trim()
-      if (text === '') throw invalid('reference', 'This field may not be blank.')
-      const paid = await repository.movePayout(db, id, ['approved', 'funded'], 'completed', clock.now(), {
-        reference: text,
-      })
-      if (!paid) {
-        throw conflict(
-          'payout_not_payable',
-          `Only approved or funded payouts can be marked paid; this one is ${row.status}.`,
-        )
-      }
-      return toPayout(paid)
-    },
-
-    async retry(id) {
-      const row = await getRow(id)
-      if (row.status !== 'failed') {
-        throw conflict('payout_not_failed', `Only failed payouts can be retried; this one is ${row.status}.`)
-      }
-      if (!recipientOf(row)) {
-        throw conflict('payout_without_recipient', 'This payout has no recipient account to pay.')
-      }
-      const to: PayoutStatus = row.approved_at === null ? 'pending' : 'approved'
-      const job = to === 'pending' ? preparePayout : fundPayout
-      const moved = await transaction(db, async (tx) => {
-        const updated = await repository.movePayout(tx, id, ['failed'], to, clock.now(), {
-          failure_reason: null,
-        })
-        if (updated) await jobs.send(job, { payoutId: id }, { executor: tx })
-        return updated
-      })
-      if (!moved) throw conflict('payout_not_failed', 'This payout is no longer failed.')
-      return toPayout(moved)
-    },
+    markPaid,
+    retry,
   }
 
   return { payouts, jobs: [preparePayout, fundPayout, cancelPayoutJob] }
@@ -419,20 +303,6 @@ function choice<T extends string>(
   throw invalid(field, `Select a valid choice: ${allowed.join(', ')}.`)
 }
 
-function recipientOf(row: PayoutRow): PayoutRecipient | undefined {
-  if (row.holder_name === null) return undefined
-  if (row.iban !== null) return { holder_name: row.holder_name, iban: row.iban }
-  if (row.bank_code !== null && row.branch !== null && row.account_number !== null) {
-    return {
-      holder_name: row.holder_name,
-      bank_code: row.bank_code,
-      branch: row.branch,
-      account_number: row.account_number,
-    }
-  }
-  return undefined
-}
-
 export function toPayout(row: PayoutRow): Payout {
   return {
     id: row.id,
@@ -445,6 +315,7 @@ export function toPayout(row: PayoutRow): Payout {
     status: row.status,
     reference: row.reference,
     failure_reason: row.failure_reason,
+    approved_by: row.approved_by,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   }

@@ -41,6 +41,11 @@ export function toCents(amount: string): bigint {
   return result
 }
 
+/** An optional amount ("50000.00") in cents; undefined stays undefined. */
+export function optionalCents(amount: string | undefined): bigint | undefined {
+  return amount === undefined ? undefined : toCents(amount)
+}
+
 /** 123450n → "1234.50" */
 export function formatCents(cents: bigint): string {
   const sign = cents < 0n ? '-' : ''

@@ -1,0 +1,2 @@
+export { approvalsRequired, createApprovals } from './approvals.ts'
+export type { Approval, Approvals, ApprovalSubjectType, ApprovalsTables } from './approvals.ts'
