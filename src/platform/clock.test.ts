@@ -40,6 +40,13 @@ describe('fixedClock', () => {
     assert.equal(fixedClock('2026-03-02T01:00:00Z', 'America/Sao_Paulo').today(), '2026-03-01')
   })
 
+  it('dateOf() is the calendar date of any instant in the business time zone', () => {
+    const clock = fixedClock('2026-06-01T12:00:00Z', 'America/Sao_Paulo')
+    assert.equal(clock.dateOf(new Date('2026-03-02T01:00:00Z')), '2026-03-01')
+    assert.equal(clock.dateOf(new Date('2026-03-02T03:00:00Z')), '2026-03-02')
+    assert.equal(systemClock('Asia/Tokyo').dateOf(new Date('2026-03-01T16:00:00Z')), '2026-03-02')
+  })
+
   it('today() changes at midnight in the business time zone, not at midnight UTC', () => {
     const clock = fixedClock('2026-03-02T02:59:59Z', 'America/Sao_Paulo')
     assert.equal(clock.today(), '2026-03-01')

@@ -6,10 +6,16 @@ export interface Clock {
   now(): Date
   /** Today's calendar date in the business time zone, as YYYY-MM-DD. */
   today(): string
+  /** The calendar date of an instant in the business time zone, as YYYY-MM-DD. */
+  dateOf(instant: Date): string
 }
 
 export function systemClock(timeZone: string): Clock {
-  return { now: () => new Date(), today: () => calendarDate(new Date(), timeZone) }
+  return {
+    now: () => new Date(),
+    today: () => calendarDate(new Date(), timeZone),
+    dateOf: (instant) => calendarDate(instant, timeZone),
+  }
 }
 
 /** A clock that stands still until moved; for tests and reproducible runs. */
@@ -23,6 +29,7 @@ export function fixedClock(start: Date | string, timeZone = 'UTC'): FixedClock {
   return {
     now: () => new Date(current),
     today: () => calendarDate(current, timeZone),
+    dateOf: (instant) => calendarDate(instant, timeZone),
     set: (instant) => {
       current = new Date(instant)
     },

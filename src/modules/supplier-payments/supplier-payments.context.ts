@@ -65,7 +65,8 @@ export async function toAnticipation(context: PaymentsContext, row: Anticipation
     creation_date: row.creation_date,
     new_due_date: row.new_due_date,
     new_value: formatMoney(row.new_value),
-    update_date: row.update_date.toISOString(),
+    // A calendar date, like creation_date: the day of the last change, in the business time zone.
+    update_date: context.clock.dateOf(row.update_date),
     status: row.status,
     approvals: approvals.get(row.id) ?? [],
     approvals_required: approvalsRequiredFor(context, row),

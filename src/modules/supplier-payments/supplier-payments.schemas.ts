@@ -105,7 +105,7 @@ export const Anticipation = Type.Object(
     creation_date: CalendarDate('When it was requested.', '2024-09-10'),
     new_due_date: CalendarDate('The earlier date asked for.', '2024-09-15'),
     new_value: Money('What is paid on the new date.', '984.00'),
-    update_date: Timestamp,
+    update_date: CalendarDate('When it last changed (requested or decided).', '2024-09-12'),
     status: Type.String({ description: 'PC pending confirmation · A approved · D denied', examples: ['PC'] }),
     approvals: Approvals,
     approvals_required: ApprovalsRequired,
