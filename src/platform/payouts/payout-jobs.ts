@@ -7,6 +7,7 @@ import { formatMoney } from '../validation/money.ts'
 import type { PayoutTransitions } from './payout-transitions.ts'
 import {
   PayoutProviderError,
+  ProviderFundingRefusedError,
   ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderPayout,
@@ -114,7 +115,9 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
         await transitions.failForgettingTransfer(row.id, { ...change, idempotencyKey: randomUUID() }, actor)
         return
       }
-      await transitions.fail(row.id, owned, error.message, actor)
+      await transitions.fail(row.id, owned, error.message, actor, {
+        fundingRefused: error instanceof ProviderFundingRefusedError,
+      })
     }
   }
 

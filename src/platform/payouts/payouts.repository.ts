@@ -201,6 +201,14 @@ export async function recordProviderIds(
     .execute()
 }
 
+/** Columns a move may set besides the status. */
+export type MoveChanges = {
+  reference?: string
+  failure_reason?: string | null
+  /** Cleared when the provider refused the funding for sure: no money moved, so it may be cancelled. */
+  funding_started_at?: null
+}
+
 /** One conditional move from one of `from` to `to`; undefined when the payout was not in `from`. */
 export async function movePayout(
   db: PayoutsDb,
@@ -208,7 +216,7 @@ export async function movePayout(
   from: PayoutStatus[],
   to: PayoutStatus,
   now: Date,
-  extra: { reference?: string; failure_reason?: string | null } = {},
+  extra: MoveChanges = {},
 ): Promise<PayoutRow | undefined> {
   return db
     .updateTable('payouts')

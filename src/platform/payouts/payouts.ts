@@ -60,8 +60,11 @@ export interface NewPayout {
   approvedBy?: number[]
 }
 
-/** What cancelling a subject's payout did. */
-export type CancelOutcome = 'cancelled' | 'funded' | 'already_final' | 'none'
+/**
+ * What cancelling a subject's payout did. `funding_started`: not cancelled, because its funding
+ * started (it may be approved or failed meanwhile, with the money possibly at the provider).
+ */
+export type CancelOutcome = 'cancelled' | 'funding_started' | 'already_final' | 'none'
 
 /**
  * Payouts for modules (complaint refunds, early payments). The `executor` methods run in the caller's
@@ -267,7 +270,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       const current = await repository.findPayoutBySubject(on(executor), purpose, subjectId)
       if (!current) return 'none'
       if (current.status === 'cancelled') return 'already_final'
-      return 'funded'
+      return 'funding_started'
     },
 
     findBySubject: (executor, purpose, subjectId) =>

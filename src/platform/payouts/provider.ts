@@ -80,6 +80,18 @@ export class ProviderTransferCancelledError extends PayoutProviderError {
   }
 }
 
+/**
+ * The provider refused to fund the transfer and confirmed, by reading it, that it is still waiting
+ * for funds: no money moved, so the payout is failed as if its funding had never started (it can
+ * then be cancelled, or retried once the cause is fixed, e.g. the balance topped up).
+ */
+export class ProviderFundingRefusedError extends PayoutProviderError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { permanent: true, cause })
+    this.name = 'ProviderFundingRefusedError'
+  }
+}
+
 /** Records payouts for a person to execute and mark paid; calls nothing. */
 export const manualProvider: PayoutProvider = {
   name: 'manual',

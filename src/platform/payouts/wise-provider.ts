@@ -1,5 +1,6 @@
 import {
   PayoutProviderError,
+  ProviderFundingRefusedError,
   ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderIds,
@@ -13,6 +14,8 @@ import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
  * others make fewer (prepare-payout: the four, then a read and a cancel; cancel-payout: two).
  */
 const MOST_CALLS_PER_JOB = 7
+/** A transfer created and not funded (nor cancelled) yet. */
+const WAITING_FOR_FUNDS = 'incoming_payment_waiting'
 
 export interface WiseSettings {
   /** The profile that pays; when absent, the business profile (or else the first) of the token. */
@@ -114,16 +117,15 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
           // Refused because another run funded it meanwhile: funded is what was asked for.
           if (isFundedStatus(now)) return
           if (now === 'cancelled') throw cancelledByWise(transferId)
+          // Still waiting for funds after a definite refusal: no money moved.
+          if (now === WAITING_FOR_FUNDS) throw new ProviderFundingRefusedError(error.message, error)
         }
         throw error
       }
       if (funding.status !== 'COMPLETED') {
         // Insufficient funds included: an admin retries the payout once the balance is topped up.
-        throw new PayoutProviderError(
+        throw new ProviderFundingRefusedError(
           `Wise did not fund the transfer: ${funding.errorCode ?? funding.status}.`,
-          {
-            permanent: true,
-          },
         )
       }
     },
