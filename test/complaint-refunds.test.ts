@@ -505,9 +505,9 @@ describe('a complaint refunded through Wise', () => {
       audit: t.platform.audit,
       provider: createWiseProvider(client, { profileId: undefined }),
     })
-    // Seven calls at most (prepare's four, read, fund, read again), each three attempts of 15 s with
-    // waits of 0.5 s and 1 s between them.
-    const worstCaseSeconds = 7 * (3 * 15 + 1.5)
+    // Nine calls at most (prepare's four, a new quote and transfer when Wise refused the stored quote,
+    // read, fund, read again), each three attempts of 15 s with waits of 0.5 s and 1 s between them.
+    const worstCaseSeconds = 9 * (3 * 15 + 1.5)
     for (const job of jobs) {
       assert.ok(
         (job.expireInSeconds ?? 300) > worstCaseSeconds,

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { pino } from 'pino'
+import type { JobContext } from '../src/platform/jobs/jobs.ts'
+import { createPayouts } from '../src/platform/payouts/payouts.ts'
+import type { PayoutProvider } from '../src/platform/payouts/provider.ts'
+import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
+import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
 import { decide, fileComplaint, REFUND_IBAN, refundOf } from './helpers/complaints.ts'
@@ -18,7 +24,8 @@ let operator: SignedInUser
 let admin: SignedInUser
 
 before(async () => {
-  wise = await startWiseServer()
+  // Wise's quotes expire by the app's clock.
+  wise = await startWiseServer(undefined, { now: () => t.clock.now() })
   t = await buildTestApp({
     env: {
       PAYOUT_PROVIDER: 'wise',
@@ -41,11 +48,45 @@ type PayoutColumns = {
     id: number
     status: string
     failure_reason: string | null
+    provider_quote_id: string | null
+    provider_quote_expires_at: Date | null
     provider_transfer_id: string | null
     funding_started_at: Date | null
   }
 }
 const payoutsTable = () => t.platform.db.$extendTables<PayoutColumns>()
+
+async function stored(id: number) {
+  return payoutsTable().selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+const wiseProvider = () =>
+  createWiseProvider(createWiseClient({ apiToken: wise.token, baseUrl: wise.url, retryDelayMs: 1 }), {
+    profileId: undefined,
+  })
+
+/** Runs one attempt of a payout job's handler here, as a worker would, with `provider`. */
+async function runJob(
+  name: 'prepare-payout' | 'fund-payout',
+  payoutId: number,
+  options: { provider?: PayoutProvider; attempt?: number } = {},
+) {
+  const { jobs } = createPayouts({
+    db: t.platform.db,
+    jobs: t.platform.jobs,
+    clock: t.clock,
+    audit: t.platform.audit,
+    provider: options.provider ?? wiseProvider(),
+  })
+  const job = jobs.find((candidate) => candidate.name === name)
+  assert.ok(job)
+  const context: JobContext = {
+    jobId: 'test',
+    attempt: options.attempt ?? 1,
+    logger: pino({ level: 'silent' }),
+  }
+  await job.handle({ payoutId }, context)
+}
 
 /** A complaint of a complainer with an IBAN, its refund payout pending. */
 async function complaintWithRefund() {
@@ -93,5 +134,52 @@ describe('a refund whose funding Wise refused', () => {
     assertProblem(response, 409, 'complaint_refund_funded')
     assert.match(response.body, /is failed, but its funding started/)
     assert.doesNotMatch(response.body, /already paid out/)
+  })
+})
+
+describe('a Wise quote', () => {
+  /** A refund whose preparation stopped after its quote, Wise failing the transfer for now. */
+  async function quotedRefund() {
+    const complaint = await complaintWithRefund()
+    wise.fault({ method: 'POST', path: /^\/v1\/transfers$/, status: 503, times: 3 })
+    await t.platform.jobs.drain()
+    const payout = await refundOf(t, operator, complaint.id)
+    assert.equal(payout.status, 'pending')
+    const { provider_quote_id: quoteId, provider_quote_expires_at: expiresAt } = await stored(payout.id)
+    assert.ok(quoteId !== null && expiresAt !== null, 'the quote and its expiry are stored')
+    return { payout, quoteId }
+  }
+
+  async function transferQuoteOf(payoutId: number) {
+    const { provider_transfer_id: transferId } = await stored(payoutId)
+    return wise.transfers.get(Number(transferId))?.quoteUuid
+  }
+
+  it('is made anew once the stored one has expired, instead of being presented again', async () => {
+    const { payout, quoteId } = await quotedRefund()
+    const start = t.clock.now()
+    t.clock.advance(31 * 60 * 1000)
+    const quotes = wise.calls('POST', /\/quotes$/).length
+    const transfers = wise.calls('POST', /^\/v1\/transfers$/).length
+    try {
+      await runJob('prepare-payout', payout.id)
+    } finally {
+      t.clock.set(start)
+    }
+    assert.equal((await stored(payout.id)).status, 'prepared')
+    assert.equal(wise.calls('POST', /\/quotes$/).length - quotes, 1)
+    assert.equal(wise.calls('POST', /^\/v1\/transfers$/).length - transfers, 1, 'the old quote is not sent')
+    const used = await transferQuoteOf(payout.id)
+    assert.ok(used !== undefined && used !== quoteId)
+    assert.equal((await stored(payout.id)).provider_quote_id, used)
+  })
+
+  it('is made anew when Wise says the stored one expired, and the transfer uses the new one', async () => {
+    const { payout, quoteId } = await quotedRefund()
+    wise.expireQuote(quoteId)
+    await runJob('prepare-payout', payout.id)
+    assert.equal((await stored(payout.id)).status, 'prepared')
+    const used = await transferQuoteOf(payout.id)
+    assert.ok(used !== undefined && used !== quoteId)
   })
 })

@@ -59,11 +59,19 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
       recipientKind: row.purpose === 'early_payment' ? 'business' : 'person',
       reference: `Bureau ${row.purpose === 'complaint_refund' ? 'refund' : 'payment'} ${row.id}`,
       ids: {
-        quoteId: row.provider_quote_id,
+        // An expired quote is not presented again: the provider makes a new one.
+        ...(quoteExpired(row)
+          ? { quoteId: null, quoteExpiresAt: null }
+          : { quoteId: row.provider_quote_id, quoteExpiresAt: row.provider_quote_expires_at }),
         recipientId: row.provider_recipient_id,
         transferId: row.provider_transfer_id,
       },
     }
+  }
+
+  function quoteExpired(row: PayoutRow): boolean {
+    const expiresAt = row.provider_quote_expires_at
+    return expiresAt !== null && expiresAt.getTime() <= clock.now().getTime()
   }
 
   /** The provider the payout was created with; a permanent refusal when this process lacks it. */
@@ -86,6 +94,7 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
     return {
       ...row,
       provider_quote_id: ids.quoteId,
+      provider_quote_expires_at: ids.quoteExpiresAt,
       provider_recipient_id: ids.recipientId,
       provider_transfer_id: ids.transferId,
     }

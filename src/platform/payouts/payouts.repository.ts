@@ -30,6 +30,7 @@ export type PayoutsTables = {
     provider: 'manual' | 'wise'
     idempotency_key: string
     provider_quote_id: string | null
+    provider_quote_expires_at: Date | null
     provider_recipient_id: string | null
     provider_transfer_id: string | null
     status: PayoutStatus
@@ -193,6 +194,7 @@ export async function recordProviderIds(
     .updateTable('payouts')
     .set({
       ...(ids.quoteId !== undefined ? { provider_quote_id: ids.quoteId } : {}),
+      ...(ids.quoteExpiresAt !== undefined ? { provider_quote_expires_at: ids.quoteExpiresAt } : {}),
       ...(ids.recipientId !== undefined ? { provider_recipient_id: ids.recipientId } : {}),
       ...(ids.transferId !== undefined ? { provider_transfer_id: ids.transferId } : {}),
       updated_at: now,
@@ -245,6 +247,7 @@ export async function failForgettingTransfer(
       status: 'failed',
       failure_reason: change.reason.slice(0, 1000),
       provider_quote_id: null,
+      provider_quote_expires_at: null,
       provider_recipient_id: null,
       provider_transfer_id: null,
       funding_started_at: null,

@@ -6,6 +6,8 @@ export type PayoutRecipient =
 /** The ids a provider gave the steps of one payout so far (null: not done yet). */
 export interface ProviderIds {
   quoteId: string | null
+  /** When the quote stops being valid (Wise: 30 minutes after it was made); null when unknown. */
+  quoteExpiresAt: Date | null
   recipientId: string | null
   transferId: string | null
 }
