@@ -117,7 +117,7 @@ function payoutJobs(provider?: PayoutProvider) {
     audit: t.platform.audit,
     provider: provider ?? wiseProvider,
   })
-  const context = { jobId: 'test', attempt: 1, logger: pino({ level: 'silent' }) }
+  const context = { jobId: 'test', attempt: 1, final: false, logger: pino({ level: 'silent' }) }
   const run = (name: string) => async (payoutId: number) => {
     const job = jobs.find((candidate) => candidate.name === name)
     assert.ok(job)
@@ -508,7 +508,7 @@ describe('a complaint refunded through Wise', () => {
     // Nine calls at most (prepare's four, a new quote and transfer when Wise refused the stored quote,
     // read, fund, read again), each three attempts of 15 s with waits of 0.5 s and 1 s between them.
     const worstCaseSeconds = 9 * (3 * 15 + 1.5)
-    for (const job of jobs) {
+    for (const job of jobs.filter((candidate) => candidate.name !== 'sweep-payouts')) {
       assert.ok(
         (job.expireInSeconds ?? 300) > worstCaseSeconds,
         `${job.name}: ${String(job.expireInSeconds)}`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { pino } from 'pino'
 import type { JobContext } from '../src/platform/jobs/jobs.ts'
 import { createPayouts } from '../src/platform/payouts/payouts.ts'
@@ -52,6 +53,7 @@ type PayoutColumns = {
     provider_quote_expires_at: Date | null
     provider_transfer_id: string | null
     funding_started_at: Date | null
+    updated_at: Date
   }
 }
 const payoutsTable = () => t.platform.db.$extendTables<PayoutColumns>()
@@ -67,9 +69,9 @@ const wiseProvider = () =>
 
 /** Runs one attempt of a payout job's handler here, as a worker would, with `provider`. */
 async function runJob(
-  name: 'prepare-payout' | 'fund-payout',
+  name: 'prepare-payout' | 'fund-payout' | 'sweep-payouts',
   payoutId: number,
-  options: { provider?: PayoutProvider; attempt?: number } = {},
+  options: { provider?: PayoutProvider; attempt?: number; final?: boolean } = {},
 ) {
   const { jobs } = createPayouts({
     db: t.platform.db,
@@ -83,9 +85,20 @@ async function runJob(
   const context: JobContext = {
     jobId: 'test',
     attempt: options.attempt ?? 1,
+    final: options.final ?? false,
     logger: pino({ level: 'silent' }),
   }
-  await job.handle({ payoutId }, context)
+  await job.handle(name === 'sweep-payouts' ? {} : { payoutId }, context)
+}
+
+/** The payout's jobs that wait, retry or run. */
+async function liveJobs(payoutId: number): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select name from pgboss.job
+    where data->>'payoutId' = ${String(payoutId)} and state in ('created', 'retry', 'active')`.execute(
+    t.platform.db,
+  )
+  return rows.map((row) => row.name)
 }
 
 /** A complaint of a complainer with an IBAN, its refund payout pending. */
@@ -181,5 +194,72 @@ describe('a Wise quote', () => {
     assert.equal((await stored(payout.id)).status, 'prepared')
     const used = await transferQuoteOf(payout.id)
     assert.ok(used !== undefined && used !== quoteId)
+  })
+})
+
+describe('a payout job that dies', () => {
+  it('fails the payout on its last attempt, whatever the error, naming it; a retry then pays it', async () => {
+    const complaint = await complaintWithRefund()
+    await t.platform.jobs.drain()
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    const dying: PayoutProvider = {
+      ...wiseProvider(),
+      fund: () => Promise.reject(new Error('connection to the database lost')),
+    }
+    await runJob('fund-payout', payout.id, { provider: dying, attempt: 6, final: true })
+    const failed = await refundOf(t, operator, complaint.id)
+    assert.equal(failed.status, 'failed')
+    assert.match(
+      failed.failure_reason ?? '',
+      /fund-payout job failed on its last attempt: connection to the database lost/,
+    )
+    const retried = await t.app.inject({
+      method: 'POST',
+      url: `/api/payouts/${payout.id}/retry`,
+      headers: operator.headers,
+    })
+    assert.equal(retried.statusCode, 200, retried.body)
+    await t.platform.jobs.drain()
+    assert.equal((await refundOf(t, operator, complaint.id)).status, 'funded')
+  })
+
+  it('is enqueued again by the sweep once the payout waited the grace period without a live job, once', async () => {
+    const complaint = await complaintWithRefund()
+    const payout = await refundOf(t, operator, complaint.id)
+    // Its prepare-payout job died on its last attempt: pg-boss failed it, the payout stayed pending.
+    await sql`update pgboss.job set state = 'failed' where data->>'payoutId' = ${String(payout.id)}`.execute(
+      t.platform.db,
+    )
+    await runJob('sweep-payouts', 0)
+    assert.deepEqual(await liveJobs(payout.id), [], 'not within the grace period')
+    const start = t.clock.now()
+    t.clock.advance(16 * 60 * 1000)
+    try {
+      await runJob('sweep-payouts', 0)
+      await runJob('sweep-payouts', 0)
+    } finally {
+      t.clock.set(start)
+    }
+    assert.deepEqual(await liveJobs(payout.id), ['prepare-payout'])
+    await t.platform.jobs.drain()
+    assert.equal((await stored(payout.id)).status, 'prepared')
+  })
+
+  it('is not doubled by the sweep while the payout’s job still waits', async () => {
+    const complaint = await complaintWithRefund()
+    await t.platform.jobs.drain()
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    const before = await stored(payout.id)
+    const start = t.clock.now()
+    t.clock.advance(16 * 60 * 1000)
+    try {
+      await runJob('sweep-payouts', 0)
+    } finally {
+      t.clock.set(start)
+    }
+    assert.deepEqual(await liveJobs(payout.id), ['fund-payout'])
+    assert.deepEqual((await stored(payout.id)).updated_at, before.updated_at)
   })
 })

@@ -286,3 +286,52 @@ export function recipientOf(row: PayoutRow): PayoutRecipient | undefined {
   }
   return undefined
 }
+
+/**
+ * Payouts a job should be moving (pending: preparation; approved: funding, unless their provider
+ * only records payouts for a person) that have not changed since `cutoff`, oldest first.
+ */
+export async function findUnsettledPayouts(
+  db: PayoutsDb,
+  filter: { cutoff: Date; recordingOnly: PayoutRow['provider'][]; limit: number },
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('payouts')
+    .select('id')
+    .where('updated_at', '<=', filter.cutoff)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        filter.recordingOnly.length === 0
+          ? eb('status', '=', 'approved')
+          : eb.and([eb('status', '=', 'approved'), eb('provider', 'not in', filter.recordingOnly)]),
+      ]),
+    )
+    // The same states again, in the form the partial index payouts_unsettled_idx matches.
+    .where('status', 'in', ['pending', 'approved'])
+    .orderBy('updated_at')
+    .limit(filter.limit)
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+/** Locks a payout still pending or approved and unchanged since `cutoff`; undefined otherwise. */
+export async function lockUnsettledPayout(
+  db: PayoutsDb,
+  id: number,
+  cutoff: Date,
+): Promise<PayoutRow | undefined> {
+  return db
+    .selectFrom('payouts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('updated_at', '<=', cutoff)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/** Marks a payout changed now (its job was enqueued again): the next sweep waits a grace period. */
+export async function touchPayout(db: PayoutsDb, id: number, now: Date): Promise<void> {
+  await db.updateTable('payouts').set({ updated_at: now }).where('id', '=', id).execute()
+}
