@@ -202,8 +202,8 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
       try {
         await cancelAtProviderIfCancelled(payoutId)
       } catch (error) {
-        const refused = error instanceof PayoutProviderError && error.permanent
-        if (!refused && !context.final) throw error
+        // Anything but the provider's answer goes to the dead-letter queue for an admin to see.
+        if (!(error instanceof PayoutProviderError) || (!error.permanent && !context.final)) throw error
         // The payout stays cancelled here; the provider's transfer expires unfunded on its own.
         context.logger.warn({ err: error, payoutId }, 'could not cancel the transfer at the provider')
       }
