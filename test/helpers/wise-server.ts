@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net'
  * A local HTTP server speaking the subset of Wise's API that payouts use: profiles, quotes (v3),
  * recipient accounts (v1, IBAN), transfers (v1, idempotent by customerTransactionId), funding (v3,
  * BALANCE) and cancel. It checks the bearer token and the required fields, keeps what it created,
- * and can fail, hang or lose its answer on demand, or cancel a transfer as Wise does on its own.
+ * and can fail, hang or lose its answer on demand, or expire a quote and cancel a transfer as Wise
+ * does on its own.
  */
 
 export interface WiseRequest {
@@ -51,6 +52,11 @@ export interface WiseServer {
   transfers: Map<number, WiseTransferRecord>
   /** Makes matching requests fail, hang or lose their answer. */
   fault(fault: Fault): void
+  /**
+   * Lets a quote expire now; otherwise quotes expire 30 minutes after they were made, by `now`: no
+   * transfer can use an expired quote.
+   */
+  expireQuote(quoteId: string): void
   /** Cancels an unfunded transfer the way Wise does when it is left unfunded too long. */
   cancel(transferId: number): void
   /** Requests made to `path` (a regular expression) with `method`. */
@@ -63,9 +69,20 @@ interface Handled {
   body: unknown
 }
 
+/** How long a quote is valid at Wise. */
+const QUOTE_LIFETIME_MS = 30 * 60 * 1000
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export async function startWiseServer(token = `wise-test-${randomUUID()}`): Promise<WiseServer> {
+export interface WiseServerOptions {
+  /** The server's time, for quote expiry (default: the system's). */
+  now?: () => Date
+}
+
+export async function startWiseServer(
+  token = `wise-test-${randomUUID()}`,
+  options: WiseServerOptions = {},
+): Promise<WiseServer> {
+  const now = options.now ?? (() => new Date())
   const profiles = [
     { id: 101, type: 'personal' },
     { id: 202, type: 'business' },
@@ -75,6 +92,7 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
   const recipients = new Map<number, Record<string, unknown>>()
   const transfers = new Map<number, WiseTransferRecord>()
   const faults: (Fault & { left: number })[] = []
+  const expiredQuotes = new Set<string>()
   const hanging = new Set<ServerResponse>()
   let nextId = 1000
 
@@ -95,7 +113,8 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
         if (typeof body[field] !== 'string') return missing(field)
       if (typeof body.targetAmount !== 'number' && typeof body.sourceAmount !== 'number')
         return missing('targetAmount')
-      const quote = { id: randomUUID(), ...body, profile: Number(match[1]), rate: 1 }
+      const expirationTime = new Date(now().getTime() + QUOTE_LIFETIME_MS).toISOString()
+      const quote = { id: randomUUID(), ...body, profile: Number(match[1]), rate: 1, expirationTime }
       quotes.set(quote.id, quote)
       return { status: 200, body: quote }
     }
@@ -127,6 +146,9 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
         return problem(422, 'NOT_VALID', 'Unknown recipient', 'targetAccount')
       const quote = quotes.get(quoteUuid)
       if (!quote) return problem(422, 'NOT_VALID', 'Unknown quote', 'quoteUuid')
+      if (expiredQuotes.has(quoteUuid) || Date.parse(String(quote.expirationTime)) <= now().getTime()) {
+        return problem(422, 'QUOTE_EXPIRED', 'Quote has expired', 'quoteUuid')
+      }
       // A quote with payOut BALANCE delivers to a Wise balance: it cannot pay a bank account.
       if (quote.payOut === 'BALANCE' && recipients.get(targetAccount)?.type === 'iban') {
         return problem(422, 'NOT_VALID', 'A BALANCE payOut quote cannot pay an IBAN recipient', 'quoteUuid')
@@ -243,6 +265,10 @@ export async function startWiseServer(token = `wise-test-${randomUUID()}`): Prom
     transfers,
     fault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 })
+    },
+    expireQuote(quoteId) {
+      if (!quotes.has(quoteId)) throw new Error(`No quote ${quoteId}`)
+      expiredQuotes.add(quoteId)
     },
     cancel(transferId) {
       const transfer = transfers.get(transferId)

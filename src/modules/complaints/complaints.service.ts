@@ -98,11 +98,11 @@ export function createComplaintsService(
   async function deleteComplaint(actor: Actor, id: number): Promise<void> {
     await transaction(db, async (tx) => {
       if (!(await repository.lockComplaint(tx, id))) throw notFound('Complaint')
-      if ((await payouts.cancel(tx, { purpose: REFUND_PURPOSE, subjectId: id }, actor)) === 'funded') {
-        throw conflict(
-          'complaint_refund_funded',
-          'The refund of this complaint was already paid out; it can no longer be deleted.',
-        )
+      if (
+        (await payouts.cancel(tx, { purpose: REFUND_PURPOSE, subjectId: id }, actor)) === 'funding_started'
+      ) {
+        const refund = await payouts.findBySubject(tx, REFUND_PURPOSE, id)
+        throw conflict('complaint_refund_funded', refundFundedMessage(refund?.status))
       }
       await repository.deleteComplaint(tx, id)
     })
@@ -122,6 +122,14 @@ export function createComplaintsService(
     rejectComplaint,
     deleteComplaint,
   }
+}
+
+/** Why a complaint whose refund's funding started stays, with the refund's real status. */
+function refundFundedMessage(status: string | undefined): string {
+  const stays = 'the complaint can no longer be deleted.'
+  if (status === 'funded' || status === 'completed')
+    return `The refund of this complaint is ${status}; ${stays}`
+  return `The refund of this complaint is ${status ?? 'unknown'}, but its funding started at the provider and may have gone through; ${stays}`
 }
 
 function parseStatus(status: string | undefined): ComplaintStatus | undefined {

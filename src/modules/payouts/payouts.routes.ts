@@ -64,7 +64,7 @@ export function payoutRoutes(payouts: Payouts, guards: Guards, publicUrl: string
           tags: ['payouts'],
           summary: 'Try a failed payout again',
           description:
-            'Failed payouts only (409 otherwise). It goes back to pending (or to approved, when it had been approved) and its job runs again, with the provider the payout was created with; a payout whose transfer the provider cancelled gets a new transfer. Audited.',
+            'Failed payouts only (409 otherwise, naming its status). A payout fails on a provider refusal, or when its job fails on its last attempt whatever the error (the reason names it). It goes back to pending (or to approved, when it had been approved) and its job runs again, with the provider the payout was created with; a payout whose transfer the provider cancelled gets a new transfer, and an expired Wise quote is replaced by a new one. Payouts left pending or approved without a live job are not failed: a sweep every 10 minutes enqueues their job again after 15 minutes. Audited.',
           params: IdParams,
           response: { 200: Payout },
         },

@@ -673,7 +673,7 @@ describe('emails to the supplier’s user', () => {
       contacts,
       'BRL',
     )
-    const context = { jobId: randomUUID(), attempt: 1, logger: t.platform.logger }
+    const context = { jobId: randomUUID(), attempt: 1, final: false, logger: t.platform.logger }
     await job.handle({ anticipationId: anticipation.id, event: 'R' }, context)
     await job.handle({ anticipationId: anticipation.id, event: 'R' }, { ...context, attempt: 2 })
     assert.deepEqual(subjects(await emailsTo('twice@bureau.test')), ['New anticipation requested.'])

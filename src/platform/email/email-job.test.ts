@@ -63,7 +63,7 @@ function deliveredTo(to: string): CapturedEmail[] {
 describe('the send-email job', () => {
   it('run twice for the same job, sends the email once', async () => {
     const email = emailToSomeone()
-    const context = { jobId: randomUUID(), attempt: 1, logger }
+    const context = { jobId: randomUUID(), attempt: 1, final: false, logger }
     await job.handle(email, context)
     await job.handle(email, { ...context, attempt: 2 })
     assert.equal(deliveredTo(email.to).length, 1)
@@ -72,14 +72,14 @@ describe('the send-email job', () => {
   it('gives the email the Message-ID <job id@domain>, which a retry repeats', async () => {
     const email = emailToSomeone()
     const jobId = randomUUID()
-    await job.handle(email, { jobId, attempt: 1, logger })
+    await job.handle(email, { jobId, attempt: 1, final: false, logger })
     assert.equal(deliveredTo(email.to)[0]?.parsed.messageId, `<${jobId}@bureau.test>`)
   })
 
   it('records the delivery under the job id, at the time the clock gives', async () => {
     const email = emailToSomeone()
     const jobId = randomUUID()
-    await job.handle(email, { jobId, attempt: 1, logger })
+    await job.handle(email, { jobId, attempt: 1, final: false, logger })
     const { rows } = await sql<{ recipient: string; subject: string; message_id: string; sent_at: Date }>`
       select recipient, subject, message_id, sent_at from email_deliveries where job_id = ${jobId}`.execute(
       database.db,

@@ -13,6 +13,8 @@ export interface JobContext {
   jobId: string
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number
+  /** True on the last attempt: if it fails, the job is not retried (it is dead-lettered). */
+  final: boolean
   logger: Logger
 }
 
@@ -110,6 +112,12 @@ export interface Jobs {
   ): Promise<{ count: number; results: JobSummary[] }>
   /** Runs a failed job again (one more attempt). */
   retry(id: string): Promise<RetryOutcome>
+  /**
+   * True when a job of kind `name` sent with this singleton key is waiting, retrying or running;
+   * read in `executor`'s transaction, so a caller that locked what the job is about can then send
+   * one without doubling a live job.
+   */
+  isLive(name: string, singletonKey: string, executor: QueryRunner): Promise<boolean>
 }
 
 /** Where jobs go once their retries are used up: kept for a person to inspect and re-drive. */
@@ -158,11 +166,11 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       log.error({ problems }, 'job payload is invalid; dead-lettered without retrying')
       return { id: job.id, status: 'deadletter', output: { error: 'invalid payload', problems } }
     }
+    const final = job.retryCount >= job.retryLimit
     try {
-      await definition.handle(job.data, { jobId: job.id, attempt, logger: log })
+      await definition.handle(job.data, { jobId: job.id, attempt, final, logger: log })
       return { id: job.id, status: 'completed' }
     } catch (error) {
-      const final = job.retryCount >= job.retryLimit
       log.warn({ err: error, final }, final ? 'job failed; dead-lettered' : 'job failed; will retry')
       return {
         id: job.id,
@@ -291,6 +299,15 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       // Failed meanwhile by nobody else: pg-boss retries only failed jobs, so read what it did.
       const after = await findJob((text, values) => db.executeSql(text, values), SCHEMA, id)
       return after?.state === 'failed' ? 'not_failed' : 'retried'
+    },
+
+    async isLive(name, singletonKey, executor) {
+      const { rows } = await bossExecutor(database, executor).executeSql(
+        `select exists (select 1 from ${SCHEMA}.job where name = $1 and singleton_key = $2
+           and state in ('created', 'retry', 'active')) as live`,
+        [name, singletonKey],
+      )
+      return (rows as { live: boolean }[])[0]?.live === true
     },
 
     async deadLetterCount() {

@@ -7,6 +7,7 @@ import { formatMoney } from '../validation/money.ts'
 import type { PayoutTransitions } from './payout-transitions.ts'
 import {
   PayoutProviderError,
+  ProviderFundingRefusedError,
   ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderPayout,
@@ -14,9 +15,9 @@ import {
 import * as repository from './payouts.repository.ts'
 import { recipientOf, type PayoutRow, type PayoutsDb, type PayoutStatus } from './payouts.repository.ts'
 
-/** Attempts of a provider job; on the last one a provider that still fails fails the payout. */
+/** Retries of a provider job; when its last attempt fails too, it fails the payout. */
 const JOB_RETRY_LIMIT = 5
-const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
+export const PayoutJobPayload = Type.Object({ payoutId: Type.Integer({ minimum: 1 }) })
 /**
  * The states whose work each job owns, and the only ones it may fail: a late prepare-payout attempt
  * never fails a payout that fund-payout took over once it was approved (funding or not).
@@ -25,6 +26,14 @@ const PREPARING: PayoutStatus[] = ['pending', 'prepared']
 const FUNDING: PayoutStatus[] = ['approved']
 const DEFAULT_JOB_EXPIRY_SECONDS = 300
 const DATABASE_MARGIN_SECONDS = 60
+
+/**
+ * The singleton key every job of one payout is sent with: the sweep asks by it whether the payout
+ * has a live job.
+ */
+export function payoutJobKey(payoutId: number): string {
+  return `payout-${payoutId}`
+}
 
 export interface PayoutJobsDependencies {
   db: PayoutsDb
@@ -58,11 +67,19 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
       recipientKind: row.purpose === 'early_payment' ? 'business' : 'person',
       reference: `Bureau ${row.purpose === 'complaint_refund' ? 'refund' : 'payment'} ${row.id}`,
       ids: {
-        quoteId: row.provider_quote_id,
+        // An expired quote is not presented again: the provider makes a new one.
+        ...(quoteExpired(row)
+          ? { quoteId: null, quoteExpiresAt: null }
+          : { quoteId: row.provider_quote_id, quoteExpiresAt: row.provider_quote_expires_at }),
         recipientId: row.provider_recipient_id,
         transferId: row.provider_transfer_id,
       },
     }
+  }
+
+  function quoteExpired(row: PayoutRow): boolean {
+    const expiresAt = row.provider_quote_expires_at
+    return expiresAt !== null && expiresAt.getTime() <= clock.now().getTime()
   }
 
   /** The provider the payout was created with; a permanent refusal when this process lacks it. */
@@ -85,6 +102,7 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
     return {
       ...row,
       provider_quote_id: ids.quoteId,
+      provider_quote_expires_at: ids.quoteExpiresAt,
       provider_recipient_id: ids.recipientId,
       provider_transfer_id: ids.transferId,
     }
@@ -92,8 +110,9 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
 
   /**
    * Runs one step with a provider. A permanent refusal fails the payout with the provider's reason;
-   * a transient one retries the job, and fails the payout once the retries are used up. Either only
-   * while the payout is in `owned`, the states of the calling job.
+   * any other error retries the job, and on its last attempt fails the payout with that error, so
+   * that an operator can retry it. Either only while the payout is in `owned`, the states of the
+   * calling job.
    */
   async function withProvider(
     row: PayoutRow,
@@ -104,17 +123,22 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
     try {
       await step(providerOf(row))
     } catch (error) {
-      if (!(error instanceof PayoutProviderError)) throw error
-      const last = context.attempt > JOB_RETRY_LIMIT
-      if (!error.permanent && !last) throw error
-      context.logger.warn({ err: error, payoutId: row.id }, 'payout failed at the provider')
+      const refused = error instanceof PayoutProviderError && error.permanent
+      if (!refused && !context.final) throw error
+      context.logger.warn({ err: error, payoutId: row.id }, 'payout failed')
       const actor = jobActor(context.name)
       if (error instanceof ProviderTransferCancelledError) {
         const change = { from: owned, transferId: error.transferId, reason: error.message }
         await transitions.failForgettingTransfer(row.id, { ...change, idempotencyKey: randomUUID() }, actor)
         return
       }
-      await transitions.fail(row.id, owned, error.message, actor)
+      const reason =
+        error instanceof PayoutProviderError
+          ? error.message
+          : `The ${context.name} job failed on its last attempt: ${error instanceof Error ? error.message : String(error)}`
+      await transitions.fail(row.id, owned, reason, actor, {
+        fundingRefused: error instanceof ProviderFundingRefusedError,
+      })
     }
   }
 
@@ -178,11 +202,8 @@ export function createPayoutJobs(deps: PayoutJobsDependencies) {
       try {
         await cancelAtProviderIfCancelled(payoutId)
       } catch (error) {
-        if (
-          !(error instanceof PayoutProviderError) ||
-          (!error.permanent && context.attempt <= JOB_RETRY_LIMIT)
-        )
-          throw error
+        // Anything but the provider's answer goes to the dead-letter queue for an admin to see.
+        if (!(error instanceof PayoutProviderError) || (!error.permanent && !context.final)) throw error
         // The payout stays cancelled here; the provider's transfer expires unfunded on its own.
         context.logger.warn({ err: error, payoutId }, 'could not cancel the transfer at the provider')
       }

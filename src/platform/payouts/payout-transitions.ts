@@ -2,7 +2,7 @@ import type { AuditActor, Audit } from '../audit/index.ts'
 import type { Clock } from '../clock.ts'
 import { transaction, type QueryRunner } from '../database/transaction.ts'
 import * as repository from './payouts.repository.ts'
-import type { PayoutRow, PayoutsDb, PayoutStatus } from './payouts.repository.ts'
+import type { MoveChanges, PayoutRow, PayoutsDb, PayoutStatus } from './payouts.repository.ts'
 
 /**
  * Payout moves with their audit event: each move and the event naming who caused it (a person or a
@@ -30,7 +30,7 @@ export function createPayoutTransitions(db: PayoutsDb, audit: Audit, clock: Cloc
     from: PayoutStatus[],
     to: PayoutStatus,
     actor: AuditActor,
-    extra: { reference?: string; failure_reason?: string | null } = {},
+    extra: MoveChanges = {},
   ): Promise<PayoutRow | undefined> {
     return transaction(db, async (tx) => {
       const row = await repository.movePayout(tx, id, from, to, clock.now(), extra)
@@ -39,9 +39,25 @@ export function createPayoutTransitions(db: PayoutsDb, audit: Audit, clock: Cloc
     })
   }
 
-  /** Fails a payout while it is in `from` (see repository.failPayout). */
-  async function fail(id: number, from: PayoutStatus[], reason: string, actor: AuditActor) {
-    return move(id, from, 'failed', actor, { failure_reason: reason.slice(0, 1000) })
+  /**
+   * Fails a payout while it is in `from`. `fundingRefused`: the provider refused the funding for
+   * sure, so the start of funding is cleared in the same update (the payout can be cancelled again).
+   */
+  async function fail(
+    id: number,
+    from: PayoutStatus[],
+    reason: string,
+    actor: AuditActor,
+    options: { fundingRefused?: boolean } = {},
+  ) {
+    const failure = { failure_reason: reason.slice(0, 1000) }
+    return move(
+      id,
+      from,
+      'failed',
+      actor,
+      options.fundingRefused ? { ...failure, funding_started_at: null } : failure,
+    )
   }
 
   /** Fails a payout whose transfer the provider cancelled (see repository.failForgettingTransfer). */

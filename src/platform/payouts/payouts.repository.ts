@@ -30,6 +30,7 @@ export type PayoutsTables = {
     provider: 'manual' | 'wise'
     idempotency_key: string
     provider_quote_id: string | null
+    provider_quote_expires_at: Date | null
     provider_recipient_id: string | null
     provider_transfer_id: string | null
     status: PayoutStatus
@@ -193,12 +194,21 @@ export async function recordProviderIds(
     .updateTable('payouts')
     .set({
       ...(ids.quoteId !== undefined ? { provider_quote_id: ids.quoteId } : {}),
+      ...(ids.quoteExpiresAt !== undefined ? { provider_quote_expires_at: ids.quoteExpiresAt } : {}),
       ...(ids.recipientId !== undefined ? { provider_recipient_id: ids.recipientId } : {}),
       ...(ids.transferId !== undefined ? { provider_transfer_id: ids.transferId } : {}),
       updated_at: now,
     })
     .where('id', '=', id)
     .execute()
+}
+
+/** Columns a move may set besides the status. */
+export type MoveChanges = {
+  reference?: string
+  failure_reason?: string | null
+  /** Cleared when the provider refused the funding for sure: no money moved, so it may be cancelled. */
+  funding_started_at?: null
 }
 
 /** One conditional move from one of `from` to `to`; undefined when the payout was not in `from`. */
@@ -208,7 +218,7 @@ export async function movePayout(
   from: PayoutStatus[],
   to: PayoutStatus,
   now: Date,
-  extra: { reference?: string; failure_reason?: string | null } = {},
+  extra: MoveChanges = {},
 ): Promise<PayoutRow | undefined> {
   return db
     .updateTable('payouts')
@@ -237,6 +247,7 @@ export async function failForgettingTransfer(
       status: 'failed',
       failure_reason: change.reason.slice(0, 1000),
       provider_quote_id: null,
+      provider_quote_expires_at: null,
       provider_recipient_id: null,
       provider_transfer_id: null,
       funding_started_at: null,
@@ -274,4 +285,53 @@ export function recipientOf(row: PayoutRow): PayoutRecipient | undefined {
     }
   }
   return undefined
+}
+
+/**
+ * Payouts a job should be moving (pending: preparation; approved: funding, unless their provider
+ * only records payouts for a person) that have not changed since `cutoff`, oldest first.
+ */
+export async function findUnsettledPayouts(
+  db: PayoutsDb,
+  filter: { cutoff: Date; recordingOnly: PayoutRow['provider'][]; limit: number },
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('payouts')
+    .select('id')
+    .where('updated_at', '<=', filter.cutoff)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'pending'),
+        filter.recordingOnly.length === 0
+          ? eb('status', '=', 'approved')
+          : eb.and([eb('status', '=', 'approved'), eb('provider', 'not in', filter.recordingOnly)]),
+      ]),
+    )
+    // The same states again, in the form the partial index payouts_unsettled_idx matches.
+    .where('status', 'in', ['pending', 'approved'])
+    .orderBy('updated_at')
+    .limit(filter.limit)
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+/** Locks a payout still pending or approved and unchanged since `cutoff`; undefined otherwise. */
+export async function lockUnsettledPayout(
+  db: PayoutsDb,
+  id: number,
+  cutoff: Date,
+): Promise<PayoutRow | undefined> {
+  return db
+    .selectFrom('payouts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('updated_at', '<=', cutoff)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/** Marks a payout changed now (its job was enqueued again): the next sweep waits a grace period. */
+export async function touchPayout(db: PayoutsDb, id: number, now: Date): Promise<void> {
+  await db.updateTable('payouts').set({ updated_at: now }).where('id', '=', id).execute()
 }

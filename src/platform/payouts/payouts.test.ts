@@ -91,7 +91,7 @@ describe('the payouts state machine', () => {
       const input = newPayout()
       const payout = await t.platform.payouts.create(db(), input, SYSTEM)
       await setStatus(payout.id, status)
-      assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'funded')
+      assert.equal(await t.platform.payouts.cancel(db(), subjectOf(input), SYSTEM), 'funding_started')
       assert.equal((await shown(payout.id)).status, status)
     }
   })

@@ -9,7 +9,8 @@ import type { Actor } from '../http/actor.ts'
 import type { PageRequest } from '../http/pagination.ts'
 import type { Jobs } from '../jobs/jobs.ts'
 import { formatMoney } from '../validation/money.ts'
-import { createPayoutJobs } from './payout-jobs.ts'
+import { createPayoutJobs, payoutJobKey } from './payout-jobs.ts'
+import { createPayoutSweep } from './payout-sweep.ts'
 import { createPayoutTransitions } from './payout-transitions.ts'
 import { manualProvider, type PayoutProvider, type PayoutRecipient } from './provider.ts'
 import * as repository from './payouts.repository.ts'
@@ -60,8 +61,11 @@ export interface NewPayout {
   approvedBy?: number[]
 }
 
-/** What cancelling a subject's payout did. */
-export type CancelOutcome = 'cancelled' | 'funded' | 'already_final' | 'none'
+/**
+ * What cancelling a subject's payout did. `funding_started`: not cancelled, because its funding
+ * started (it may be approved or failed meanwhile, with the money possibly at the provider).
+ */
+export type CancelOutcome = 'cancelled' | 'funding_started' | 'already_final' | 'none'
 
 /**
  * Payouts for modules (complaint refunds, early payments). The `executor` methods run in the caller's
@@ -146,6 +150,13 @@ export function createPayouts(deps: PayoutsDependencies) {
     providers,
   })
 
+  const sweepPayouts = createPayoutSweep({ db, jobs, clock, providers, preparePayout, fundPayout })
+
+  /** Enqueues a job of the payout in `executor`'s transaction, under the payout's job key. */
+  async function enqueue(job: typeof preparePayout, payoutId: number, executor: QueryRunner) {
+    await jobs.send(job, { payoutId }, { executor, singletonKey: payoutJobKey(payoutId) })
+  }
+
   async function getRow(id: number): Promise<PayoutRow> {
     const row = await repository.findPayout(db, id)
     if (!row) throw notFound('Payout')
@@ -177,7 +188,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       })
       if (failure === null) {
         const job = input.approvedBy ? fundPayout : preparePayout
-        await jobs.send(job, { payoutId: row.id }, { executor })
+        await enqueue(job, row.id, executor)
       }
       return row
     } catch (error) {
@@ -236,7 +247,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       })
       if (updated) {
         await transitions.recordMove(tx, updated, actor, { retried: true })
-        await jobs.send(job, { payoutId: id }, { executor: tx })
+        await enqueue(job, id, tx)
       }
       return updated
     })
@@ -251,7 +262,7 @@ export function createPayouts(deps: PayoutsDependencies) {
       const row = await repository.approvePayout(on(executor), purpose, subjectId, approvers, clock.now())
       if (!row) return false
       await transitions.recordMove(executor, row, actor, { approved_by: approvers })
-      if (row.status === 'approved') await jobs.send(fundPayout, { payoutId: row.id }, { executor })
+      if (row.status === 'approved') await enqueue(fundPayout, row.id, executor)
       return true
     },
 
@@ -260,14 +271,14 @@ export function createPayouts(deps: PayoutsDependencies) {
       if (row) {
         await transitions.recordMove(executor, row, actor)
         if (row.provider_transfer_id !== null) {
-          await jobs.send(cancelPayoutJob, { payoutId: row.id }, { executor })
+          await enqueue(cancelPayoutJob, row.id, executor)
         }
         return 'cancelled'
       }
       const current = await repository.findPayoutBySubject(on(executor), purpose, subjectId)
       if (!current) return 'none'
       if (current.status === 'cancelled') return 'already_final'
-      return 'funded'
+      return 'funding_started'
     },
 
     findBySubject: (executor, purpose, subjectId) =>
@@ -290,7 +301,7 @@ export function createPayouts(deps: PayoutsDependencies) {
     retry,
   }
 
-  return { payouts, jobs: [preparePayout, fundPayout, cancelPayoutJob] }
+  return { payouts, jobs: [preparePayout, fundPayout, cancelPayoutJob, sweepPayouts] }
 }
 
 function choice<T extends string>(

@@ -6,6 +6,8 @@ export type PayoutRecipient =
 /** The ids a provider gave the steps of one payout so far (null: not done yet). */
 export interface ProviderIds {
   quoteId: string | null
+  /** When the quote stops being valid (Wise: 30 minutes after it was made); null when unknown. */
+  quoteExpiresAt: Date | null
   recipientId: string | null
   transferId: string | null
 }
@@ -77,6 +79,18 @@ export class ProviderTransferCancelledError extends PayoutProviderError {
     super(message, { permanent: true })
     this.name = 'ProviderTransferCancelledError'
     this.transferId = transferId
+  }
+}
+
+/**
+ * The provider refused to fund the transfer and confirmed, by reading it, that it is still waiting
+ * for funds: no money moved, so the payout is failed as if its funding had never started (it can
+ * then be cancelled, or retried once the cause is fixed, e.g. the balance topped up).
+ */
+export class ProviderFundingRefusedError extends PayoutProviderError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { permanent: true, cause })
+    this.name = 'ProviderFundingRefusedError'
   }
 }
 

@@ -28,6 +28,8 @@ export interface WiseProfile {
 
 export interface WiseQuote {
   id: string
+  /** When the quote expires (ISO 8601); a transfer must be created from it before then. */
+  expirationTime?: string
 }
 
 export interface WiseRecipient {
@@ -73,15 +75,18 @@ export interface NewTransfer {
 export class WiseApiError extends PayoutProviderError {
   readonly status: number | undefined
   readonly code: string | undefined
+  /** The request field Wise's first error is about (its `path`), if it names one. */
+  readonly field: string | undefined
 
   constructor(
     message: string,
-    options: { status?: number; code?: string; permanent: boolean; cause?: unknown },
+    options: { status?: number; code?: string; field?: string; permanent: boolean; cause?: unknown },
   ) {
     super(message, { permanent: options.permanent, cause: options.cause })
     this.name = 'WiseApiError'
     this.status = options.status
     this.code = options.code
+    this.field = options.field
   }
 }
 
@@ -227,6 +232,16 @@ export function createWiseClient(options: WiseClientOptions) {
   }
 }
 
+/**
+ * True when Wise refused a transfer because of its quote (expired, used, unknown): a new quote may
+ * succeed where the old one cannot.
+ */
+export function isQuoteRefusal(error: unknown): boolean {
+  if (!(error instanceof WiseApiError) || !error.permanent) return false
+  if (error.status === 401 || error.status === 403) return false
+  return error.field === 'quoteUuid' || /quote/i.test(error.code ?? '')
+}
+
 /** True when a transfer in this status was already funded. */
 export function isFundedStatus(status: string): boolean {
   return FUNDED_STATUSES.has(status)
@@ -286,6 +301,7 @@ function errorOf(what: string, status: number, text: string): WiseApiError {
   return new WiseApiError(`Wise refused ${what} (${status}).${detail}`, {
     status,
     ...(code ? { code } : {}),
+    ...(first?.path ? { field: first.path } : {}),
     permanent: true,
   })
 }

@@ -1,18 +1,22 @@
 import {
   PayoutProviderError,
+  ProviderFundingRefusedError,
   ProviderTransferCancelledError,
   type PayoutProvider,
   type ProviderIds,
   type ProviderPayout,
 } from './provider.ts'
-import { isFundedStatus, WiseApiError, type WiseClient } from './wise-client.ts'
+import { isFundedStatus, isQuoteRefusal, WiseApiError, type WiseClient } from './wise-client.ts'
 
 /**
  * The most Wise calls one payout job makes: fund-payout may prepare first (profiles, recipient,
- * quote, transfer), then reads the transfer, funds it and reads it again after a refusal; the
- * others make fewer (prepare-payout: the four, then a read and a cancel; cancel-payout: two).
+ * quote, transfer, and a new quote and transfer when Wise refused the stored quote), then reads the
+ * transfer, funds it and reads it again after a refusal; the others make fewer (prepare-payout: the
+ * six, then a read and a cancel; cancel-payout: two).
  */
-const MOST_CALLS_PER_JOB = 7
+const MOST_CALLS_PER_JOB = 9
+/** A transfer created and not funded (nor cancelled) yet. */
+const WAITING_FOR_FUNDS = 'incoming_payment_waiting'
 
 export interface WiseSettings {
   /** The profile that pays; when absent, the business profile (or else the first) of the token. */
@@ -21,9 +25,10 @@ export interface WiseSettings {
 
 /**
  * Pays through Wise from the profile's balance: quote → recipient account → transfer (prepare), fund
- * (fund), cancel. Every step resumes from what is stored: a retried job reuses the stored quote and
- * recipient, and the transfer is created with the payout's idempotency key as customerTransactionId,
- * so a retry after a lost answer gets the same transfer back instead of a second one.
+ * (fund), cancel. Every step resumes from what is stored: a retried job reuses the stored recipient,
+ * and the stored quote until it expires (then, or when Wise refuses it, it makes a new one); the
+ * transfer is created with the payout's idempotency key as customerTransactionId, so a retry after a
+ * lost answer gets the same transfer back instead of a second one.
  */
 export function createWiseProvider(client: WiseClient, settings: WiseSettings): PayoutProvider {
   let profile: number | undefined = settings.profileId
@@ -52,6 +57,36 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
     return Number(payout.ids.transferId)
   }
 
+  /** A new quote for the payout, recorded at once with its expiry. */
+  async function newQuote(
+    paying: number,
+    payout: ProviderPayout,
+    recipientId: number,
+    record: (ids: Partial<ProviderIds>) => Promise<void>,
+  ): Promise<Pick<ProviderIds, 'quoteId' | 'quoteExpiresAt'>> {
+    const quote = await client.createQuote(paying, {
+      sourceCurrency: payout.currency,
+      targetCurrency: payout.currency,
+      targetAmount: payout.amount,
+      targetAccount: recipientId,
+    })
+    const found = {
+      quoteId: quote.id,
+      quoteExpiresAt: quote.expirationTime === undefined ? null : new Date(quote.expirationTime),
+    }
+    await record(found)
+    return found
+  }
+
+  function createTransfer(payout: ProviderPayout, ids: ProviderIds) {
+    return client.createTransfer({
+      targetAccount: Number(ids.recipientId),
+      quoteUuid: ids.quoteId ?? '',
+      customerTransactionId: payout.idempotencyKey,
+      reference: payout.reference,
+    })
+  }
+
   return {
     name: 'wise',
     executesTransfers: true,
@@ -78,22 +113,17 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
         ids.recipientId = String(account.id)
         await record({ recipientId: ids.recipientId })
       }
-      if (ids.quoteId === null) {
-        const quote = await client.createQuote(paying, {
-          sourceCurrency: payout.currency,
-          targetCurrency: payout.currency,
-          targetAmount: payout.amount,
-          targetAccount: Number(ids.recipientId),
-        })
-        ids.quoteId = quote.id
-        await record({ quoteId: ids.quoteId })
+      const fresh = ids.quoteId === null
+      if (fresh) Object.assign(ids, await newQuote(paying, payout, Number(ids.recipientId), record))
+      let transfer
+      try {
+        transfer = await createTransfer(payout, ids)
+      } catch (error) {
+        // A stored quote Wise no longer accepts (expired, most often): once more with a new one.
+        if (fresh || !isQuoteRefusal(error)) throw error
+        Object.assign(ids, await newQuote(paying, payout, Number(ids.recipientId), record))
+        transfer = await createTransfer(payout, ids)
       }
-      const transfer = await client.createTransfer({
-        targetAccount: Number(ids.recipientId),
-        quoteUuid: ids.quoteId,
-        customerTransactionId: payout.idempotencyKey,
-        reference: payout.reference,
-      })
       ids.transferId = String(transfer.id)
       await record({ transferId: ids.transferId })
       return ids
@@ -114,16 +144,15 @@ export function createWiseProvider(client: WiseClient, settings: WiseSettings): 
           // Refused because another run funded it meanwhile: funded is what was asked for.
           if (isFundedStatus(now)) return
           if (now === 'cancelled') throw cancelledByWise(transferId)
+          // Still waiting for funds after a definite refusal: no money moved.
+          if (now === WAITING_FOR_FUNDS) throw new ProviderFundingRefusedError(error.message, error)
         }
         throw error
       }
       if (funding.status !== 'COMPLETED') {
         // Insufficient funds included: an admin retries the payout once the balance is topped up.
-        throw new PayoutProviderError(
+        throw new ProviderFundingRefusedError(
           `Wise did not fund the transfer: ${funding.errorCode ?? funding.status}.`,
-          {
-            permanent: true,
-          },
         )
       }
     },
