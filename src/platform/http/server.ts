@@ -23,7 +23,7 @@ import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
 import { ProblemSchema } from './schemas.ts'
-import { nullCharacterErrors, validatorCompiler } from './validation.ts'
+import { assertNestingWithinLimit, nullCharacterErrors, validatorCompiler } from './validation.ts'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -98,15 +98,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // API convention: an empty query parameter (`?status=`) means "not given".
   app.addHook('preValidation', async (request) => {
+    // First of all: every later step walks these values, and some of them recursively.
+    const body = Buffer.isBuffer(request.body) ? undefined : request.body
+    assertNestingWithinLimit(body, request.query)
+    // API convention: an empty query parameter (`?status=`) means "not given".
     const query = request.query as Record<string, unknown> | undefined
     if (query && typeof query === 'object') {
       for (const [key, value] of Object.entries(query)) if (value === '') Reflect.deleteProperty(query, key)
     }
     // No text column can hold U+0000: refused here, for every route, rather than by the database.
     const nulls = { ...nullCharacterErrors(request.params), ...nullCharacterErrors(request.query) }
-    if (!Buffer.isBuffer(request.body)) Object.assign(nulls, nullCharacterErrors(request.body))
+    Object.assign(nulls, nullCharacterErrors(body))
     if (Object.keys(nulls).length > 0) throw invalidFields(nulls)
   })
 
