@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
+import { REFUND_IBAN } from './helpers/complaints.ts'
+import { multipartForm, pictureBytes } from './helpers/images.ts'
 import { assertInvalid, assertProblem } from './helpers/problems.ts'
 
 let t: TestApp
@@ -16,6 +20,15 @@ after(() => t.close())
 /** `depth` arrays, one inside the other. */
 function nestedArrays(depth: number): string {
   return '['.repeat(depth) + ']'.repeat(depth)
+}
+
+/** Every file stored under DATA_DIR/files, by path. */
+function storedFiles(): string[] {
+  const root = path.join(t.config.dataDir, 'files')
+  if (!existsSync(root)) return []
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
 }
 
 describe('deeply nested JSON', () => {
@@ -57,5 +70,26 @@ describe('deeply nested JSON', () => {
       payload: { email: 'not an email', unknown: JSON.parse(nestedArrays(31)) as unknown },
     })
     assertInvalid(response)
+  })
+})
+
+describe('null characters in multipart fields', () => {
+  it('a complaint form with U+0000 in a field is a 400 on that field, and no photo is stored', async () => {
+    const user = await signIn(t, [], { iban: REFUND_IBAN })
+    const before = storedFiles()
+    const form = multipartForm([
+      { name: 'title', value: 'Broken\u0000chair' },
+      { name: 'description', value: 'It broke.' },
+      { name: 'amount', value: '12.00' },
+      { name: 'photo', value: await pictureBytes(), filename: 'chair.jpg', type: 'image/jpeg' },
+    ])
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/complaints',
+      headers: { ...user.headers, ...form.headers },
+      payload: form.payload,
+    })
+    assert.deepEqual(assertInvalid(response), { title: ['Null characters (\\u0000) are not allowed.'] })
+    assert.deepEqual(storedFiles(), before)
   })
 })
