@@ -38,12 +38,15 @@ describe('null characters', () => {
   })
 
   it('are named by field and index, in keys and values; the part itself as non_field_errors', () => {
-    assert.deepEqual(nullCharacterErrors({ a: ['ok', 'x\u0000'], ['k\u0000']: 1, b: { c: '\u0000' } }), {
-      'a.1': [NUL_MESSAGE],
-      'k\u0000': [NUL_MESSAGE],
-      'b.c': [NUL_MESSAGE],
-    })
-    assert.deepEqual(nullCharacterErrors('\u0000'), { non_field_errors: [NUL_MESSAGE] })
-    assert.deepEqual(nullCharacterErrors({ a: 1, b: null, c: [true] }), {})
+    assert.deepEqual(
+      { ...nullCharacterErrors({ a: ['ok', 'x\u0000'], ['k\u0000']: 1, b: { c: '\u0000' } }) },
+      {
+        'a.1': [NUL_MESSAGE],
+        'k\u0000': [NUL_MESSAGE],
+        'b.c': [NUL_MESSAGE],
+      },
+    )
+    assert.deepEqual({ ...nullCharacterErrors('\u0000') }, { non_field_errors: [NUL_MESSAGE] })
+    assert.deepEqual({ ...nullCharacterErrors({ a: 1, b: null, c: [true] }) }, {})
   })
 })

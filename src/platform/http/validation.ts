@@ -28,12 +28,20 @@ const textAjv = createAjv('array')
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : textAjv).compile(schema)
 
+/**
+ * Field names come from clients: an object without a prototype keeps `constructor` or `__proto__` a
+ * field like any other, instead of a method it inherits.
+ */
+function emptyFieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors
+}
+
 /** Turns Ajv's errors into field → messages, in words a person reads. */
 export function toFieldErrors(
   errors: readonly Partial<ErrorObject>[],
   part: string | undefined,
 ): FieldErrors {
-  const fields: FieldErrors = {}
+  const fields = emptyFieldErrors()
   for (const error of errors) {
     const { field, message } = describe(error, part)
     const messages = (fields[field] ??= [])
@@ -51,7 +59,7 @@ const INVALID_VALUE = 'Invalid value.'
  */
 function withoutAlternativeNoise(fields: FieldErrors): FieldErrors {
   const names = Object.keys(fields)
-  const cleaned: FieldErrors = {}
+  const cleaned = emptyFieldErrors()
   for (const [field, messages] of Object.entries(fields)) {
     const hasNestedErrors = names.some((name) => name.startsWith(`${field}.`))
     const specific = messages.filter((message) => message !== MUST_BE_NULL && message !== INVALID_VALUE)
@@ -209,7 +217,7 @@ function fieldOf(visit: Visit, lastKey?: string): string {
  * recursion, so no nesting overflows the stack, and in time linear in the size of the value.
  */
 export function nullCharacterErrors(value: unknown): FieldErrors {
-  const errors: FieldErrors = {}
+  const errors = emptyFieldErrors()
   const pending: Visit[] = [{ value, key: undefined, parent: undefined }]
   for (let visit = pending.pop(); visit; visit = pending.pop()) {
     const current = visit.value
