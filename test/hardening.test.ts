@@ -93,3 +93,11 @@ describe('null characters in multipart fields', () => {
     assert.deepEqual(storedFiles(), before)
   })
 })
+
+describe('a complaint without a body', () => {
+  it('is a 400 asking for an object, as on every JSON route, not a 500', async () => {
+    const user = await signIn(t, [], { iban: REFUND_IBAN })
+    const response = await t.app.inject({ method: 'POST', url: '/api/complaints', headers: user.headers })
+    assert.deepEqual(assertInvalid(response), { non_field_errors: ['Expected an object.'] })
+  })
+})
