@@ -79,6 +79,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     loggerInstance,
     logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
+    ...slowClientLimits(config),
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: (raw) => {
@@ -164,6 +165,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, logLevel: 'warn' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
+}
+
+/**
+ * A client that sends its request slowly holds a connection, and a file descriptor, for as long as
+ * it likes unless time limits cut it off: a few hundred such clients (slowloris) exhaust a server.
+ * Node checks the head and request limits on a timer, every second here instead of every 30.
+ */
+function slowClientLimits({ http }: Config) {
+  return {
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    // A connection silent this long is dead: its socket is destroyed.
+    connectionTimeout: http.requestTimeoutMs,
+  }
 }
 
 /**
