@@ -28,8 +28,14 @@ function slowClient(): { socket: Socket; closed: Promise<void>; stop(): void } {
   const timer = setInterval(() => {
     if (!socket.destroyed && socket.writable) socket.write(head.charAt(sent++ % head.length))
   }, 100)
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
-  void closed.then(() => clearInterval(timer))
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      resolve()
+    }),
+  )
+  void closed.then(() => {
+    clearInterval(timer)
+  })
   return {
     socket,
     closed,
@@ -46,7 +52,9 @@ function timedGet(path: string): Promise<{ status: number; ms: number }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, agent: false, timeout: 5000 }, (response) => {
       response.resume()
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }))
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, ms: performance.now() - started })
+      })
     })
     outgoing.on('timeout', () => outgoing.destroy(new Error('no answer within 5 s')))
     outgoing.on('error', reject)
@@ -72,7 +80,11 @@ describe('slow clients', { timeout: 30_000 }, () => {
       // The server closes them once their head has taken longer than allowed (checked every second).
       const deadline = (HEADERS_TIMEOUT_SECONDS + 4) * 1000
       const allClosed = Promise.all(clients.map((client) => client.closed)).then(() => true)
-      const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), deadline).unref())
+      const timedOut = new Promise<false>((resolve) =>
+        setTimeout(() => {
+          resolve(false)
+        }, deadline).unref(),
+      )
       assert.ok(
         await Promise.race([allClosed, timedOut]),
         `every slow client was cut off within ${deadline} ms`,

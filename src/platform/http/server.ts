@@ -90,8 +90,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     return503OnClosing: true,
     // URLs the router cannot read (a bad escape, an overlong parameter) get the API's error shape too;
     // no hook runs for them, so the request id is set here.
-    frameworkErrors: (error, request, reply) =>
-      errorHandler(error, request, reply.header('x-request-id', request.id)),
+    frameworkErrors: (error, request, reply) => {
+      // The reply is sent here; awaiting it would only wait for the client.
+      void errorHandler(error, request, reply.header('x-request-id', request.id))
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
