@@ -166,6 +166,22 @@ describe('configuration errors', () => {
   })
 })
 
+describe('slow-client limits', () => {
+  it('default to 10 s for the request head, 120 s for the request, 72 s for an idle keep-alive connection', () => {
+    assert.deepEqual(loadConfig({}).http, {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 72_000,
+    })
+  })
+
+  it('a request head cannot be allowed longer than the whole request', () => {
+    assert.deepEqual(problemsOf({ HTTP_HEADERS_TIMEOUT: '5m', HTTP_REQUEST_TIMEOUT: '1m' }), [
+      'HTTP_HEADERS_TIMEOUT cannot be longer than HTTP_REQUEST_TIMEOUT.',
+    ])
+  })
+})
+
 describe('durations', () => {
   const accepted: [string, number][] = [
     ['300', 300],

@@ -36,6 +36,15 @@ export interface Config {
   loginRateLimitPerMinute: number
   loginLockoutThreshold: number
   shutdownTimeoutMs: number
+  /** Limits on how long clients may take, against slow clients holding connections open. */
+  http: {
+    /** To send the request head (line and headers). */
+    headersTimeoutMs: number
+    /** To send the whole request, body included. */
+    requestTimeoutMs: number
+    /** How long an idle keep-alive connection stays open. */
+    keepAliveTimeoutMs: number
+  }
   workerConcurrency: number
   jobPollIntervalSeconds: number
   email: {
@@ -152,6 +161,11 @@ export function loadConfig(env: Env = process.env): Config {
     loginRateLimitPerMinute: read.integer('LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 1_000_000),
     loginLockoutThreshold: read.integer('LOGIN_LOCKOUT_THRESHOLD', 5, 1, 1000),
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', 10) * 1000,
+    http: {
+      headersTimeoutMs: read.duration('HTTP_HEADERS_TIMEOUT', 10, 3600) * 1000,
+      requestTimeoutMs: read.duration('HTTP_REQUEST_TIMEOUT', 120, 3600) * 1000,
+      keepAliveTimeoutMs: read.duration('HTTP_KEEP_ALIVE_TIMEOUT', 72, 3600) * 1000,
+    },
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 4, 1, 100),
     jobPollIntervalSeconds: read.decimal('JOB_POLL_INTERVAL', 0.5, 0.5, 60),
     email: {
@@ -194,6 +208,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(
       'SEED_DEMO adds demo accounts with known passwords; it is refused when NODE_ENV=production.',
     )
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push('HTTP_HEADERS_TIMEOUT cannot be longer than HTTP_REQUEST_TIMEOUT.')
   }
   if (config.email.transport === 'smtp' && !smtpUrl) problems.push('EMAIL_TRANSPORT=smtp needs SMTP_URL.')
   if (config.storage.driver === 's3' && !s3Bucket) problems.push('STORAGE_DRIVER=s3 needs S3_BUCKET.')

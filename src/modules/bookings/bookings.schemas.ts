@@ -47,6 +47,12 @@ export const Image = Type.Object(
 )
 export type Image = Static<typeof Image>
 
+/** The upload form, for the documentation: the route reads and checks its parts as they stream in. */
+export const ImageForm = Type.Object(
+  { image: Type.String({ format: 'binary', description: 'The image file: JPEG, PNG or WebP.' }) },
+  { title: 'ImageForm' },
+)
+
 export const Hotel = Type.Object(
   {
     id: Type.Integer({ examples: [1] }),

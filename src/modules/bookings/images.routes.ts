@@ -2,13 +2,19 @@ import { existsBeforeValidation, type Guards } from '../../platform/http/guards.
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
 import { readUpload, withUploads } from '../../platform/http/uploads.ts'
-import { Image } from './bookings.schemas.ts'
+import { validatorCompiler } from '../../platform/http/validation.ts'
+import { Image, ImageForm } from './bookings.schemas.ts'
 import type { HotelsService } from './hotels.service.ts'
 
 const UPLOAD_RULES =
   'multipart/form-data with the image in the field `image`: JPEG, PNG or WebP (checked by its bytes), up to UPLOAD_MAX_BYTES (413 beyond) and IMAGE_MAX_PIXELS. Answers 202 with the stored image; its WebP variants 1000, 500 and 200 pixels wide are made in the background, then shown on the hotel at once and in cached searches and room lists within BOOKING_CACHE_TTL.'
 /** Room for the multipart framing around a file of the largest accepted size. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+/** Documents the multipart body; its parts are read and checked by the handler, not by a schema. */
+const uploadBody = { content: { 'multipart/form-data': { schema: ImageForm } } }
+const partsCheckedByHandler: typeof validatorCompiler = (route) =>
+  route.httpPart === 'body' ? () => true : validatorCompiler(route)
 
 /** Images of hotels and room types, uploaded by administrators. */
 export function imageRoutes(hotels: HotelsService, guards: Guards, maxFileBytes: number) {
@@ -27,8 +33,10 @@ export function imageRoutes(hotels: HotelsService, guards: Guards, maxFileBytes:
             summary: 'Upload an image of a hotel (administrators)',
             description: UPLOAD_RULES,
             params: IdParams,
+            body: uploadBody,
             response: { 202: Image },
           },
+          validatorCompiler: partsCheckedByHandler,
         },
         async (request, reply) => {
           const file = await readUpload(request, 'image')
@@ -47,8 +55,10 @@ export function imageRoutes(hotels: HotelsService, guards: Guards, maxFileBytes:
             summary: 'Upload an image of a room type (administrators)',
             description: UPLOAD_RULES,
             params: IdParams,
+            body: uploadBody,
             response: { 202: Image },
           },
+          validatorCompiler: partsCheckedByHandler,
         },
         async (request, reply) => {
           const file = await readUpload(request, 'image')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import { AppError, invalid } from '../../platform/errors.ts'
+import { AppError, invalid, NON_FIELD_ERRORS } from '../../platform/errors.ts'
 import { actorOf, existsBeforeValidation, type Guards } from '../../platform/http/guards.ts'
 import { IdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts'
 import { pageRequest, toPage } from '../../platform/http/pagination.ts'
@@ -42,6 +42,9 @@ export function complaintRoutes(
   /** The complaint a JSON or multipart request files. */
   async function inputOf(request: FastifyRequest): Promise<ComplaintInput> {
     if (!isMultipart(request)) {
+      // Fastify checks a body against the schema of its media type: a request with neither has none.
+      if (request.body === undefined || request.body === null)
+        throw invalid(NON_FIELD_ERRORS, 'Expected an object.')
       const body = request.body as NewComplaintJson
       const photo = decodePhoto(body.encoded_photo)
       if (!photo) throw invalid('encoded_photo', 'Send the photo as base64 text.')

@@ -32,6 +32,7 @@ const FRAMEWORK_ERRORS: Record<string, { code: string; detail: string }> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', detail: 'The body is empty; send a JSON document.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', detail: 'The body is not valid JSON.' },
   FST_ERR_BAD_URL: { code: 'bad_url', detail: 'The URL is malformed.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', detail: 'A part of the path is too long.' },
 }
 
 export function errorHandler(

@@ -23,7 +23,7 @@ import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
 import { ProblemSchema } from './schemas.ts'
-import { nullCharacterErrors, validatorCompiler } from './validation.ts'
+import { assertNestingWithinLimit, nullCharacterErrors, validatorCompiler } from './validation.ts'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -79,6 +79,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     loggerInstance,
     logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
+    ...slowClientLimits(config),
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: (raw) => {
@@ -87,6 +88,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // URLs the router cannot read (a bad escape, an overlong parameter) get the API's error shape too;
+    // no hook runs for them, so the request id is set here.
+    frameworkErrors: (error, request, reply) => {
+      // The reply is sent here; awaiting it would only wait for the client.
+      void errorHandler(error, request, reply.header('x-request-id', request.id))
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -98,15 +105,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // API convention: an empty query parameter (`?status=`) means "not given".
   app.addHook('preValidation', async (request) => {
+    // First of all: every later step walks these values, and some of them recursively.
+    const body = Buffer.isBuffer(request.body) ? undefined : request.body
+    assertNestingWithinLimit(body, request.query)
+    // API convention: an empty query parameter (`?status=`) means "not given".
     const query = request.query as Record<string, unknown> | undefined
     if (query && typeof query === 'object') {
       for (const [key, value] of Object.entries(query)) if (value === '') Reflect.deleteProperty(query, key)
     }
     // No text column can hold U+0000: refused here, for every route, rather than by the database.
     const nulls = { ...nullCharacterErrors(request.params), ...nullCharacterErrors(request.query) }
-    if (!Buffer.isBuffer(request.body)) Object.assign(nulls, nullCharacterErrors(request.body))
+    Object.assign(nulls, nullCharacterErrors(body))
     if (Object.keys(nulls).length > 0) throw invalidFields(nulls)
   })
 
@@ -157,6 +167,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, logLevel: 'warn' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
+}
+
+/**
+ * A client that sends its request slowly holds a connection, and a file descriptor, for as long as
+ * it likes unless time limits cut it off: a few hundred such clients (slowloris) exhaust a server.
+ * Node checks the head and request limits on a timer, every second here instead of every 30.
+ */
+function slowClientLimits({ http }: Config) {
+  return {
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    // A connection silent this long is dead: its socket is destroyed.
+    connectionTimeout: http.requestTimeoutMs,
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import multipart from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
-import { AppError, invalid } from '../errors.ts'
+import { AppError, invalid, invalidFields } from '../errors.ts'
 import type { App } from './server.ts'
+import { nullCharacterErrors } from './validation.ts'
 
 /*
  * File uploads (multipart/form-data). Only routes registered through `withUploads` accept multipart
@@ -92,6 +93,9 @@ export async function readMultipartForm(request: FastifyRequest, fileField: stri
   } catch (error) {
     throw uploadError(error)
   }
+  // As in JSON bodies: no text column can hold U+0000, so the form is refused before anything is stored.
+  const nulls = nullCharacterErrors(fields)
+  if (Object.keys(nulls).length > 0) throw invalidFields(nulls)
   return { file, fields }
 }
 

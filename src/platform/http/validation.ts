@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
-import type { FieldErrors } from '../errors.ts'
+import { AppError, NON_FIELD_ERRORS, type FieldErrors } from '../errors.ts'
 
 /**
  * Request validation. Bodies are checked as sent (a number is not a string, unknown fields are
@@ -28,12 +28,20 @@ const textAjv = createAjv('array')
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? bodyAjv : textAjv).compile(schema)
 
+/**
+ * Field names come from clients: an object without a prototype keeps `constructor` or `__proto__` a
+ * field like any other, instead of a method it inherits.
+ */
+function emptyFieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors
+}
+
 /** Turns Ajv's errors into field → messages, in words a person reads. */
 export function toFieldErrors(
   errors: readonly Partial<ErrorObject>[],
   part: string | undefined,
 ): FieldErrors {
-  const fields: FieldErrors = {}
+  const fields = emptyFieldErrors()
   for (const error of errors) {
     const { field, message } = describe(error, part)
     const messages = (fields[field] ??= [])
@@ -51,7 +59,7 @@ const INVALID_VALUE = 'Invalid value.'
  */
 function withoutAlternativeNoise(fields: FieldErrors): FieldErrors {
   const names = Object.keys(fields)
-  const cleaned: FieldErrors = {}
+  const cleaned = emptyFieldErrors()
   for (const [field, messages] of Object.entries(fields)) {
     const hasNestedErrors = names.some((name) => name.startsWith(`${field}.`))
     const specific = messages.filter((message) => message !== MUST_BE_NULL && message !== INVALID_VALUE)
@@ -162,25 +170,66 @@ function formatMessage(format: string): string {
 const NUL_MESSAGE = 'Null characters (\\u0000) are not allowed.'
 
 /**
- * Where a request part holds a null character (U+0000), which no PostgreSQL text can store: by field,
- * named as validation names them (`a.b.0`), `non_field_errors` for the part itself.
+ * How deep arrays and objects may nest in a request. Bureau's own bodies nest three or four levels;
+ * anything much deeper is an attack on whatever walks it (a recursive walk overflows the stack).
  */
-export function nullCharacterErrors(value: unknown, path: string[] = []): FieldErrors {
-  const errors: FieldErrors = {}
-  const visit = (current: unknown, at: string[]) => {
+export const MAX_NESTING_DEPTH = 32
+
+/** Whether `value` nests arrays or objects more than `limit` levels deep; stops at the first too deep. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: object; depth: number }[] = []
+  if (value !== null && typeof value === 'object') pending.push({ value, depth: 1 })
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.depth > limit) return true
+    for (const item of Object.values(next.value)) {
+      if (item !== null && typeof item === 'object')
+        pending.push({ value: item as object, depth: next.depth + 1 })
+    }
+  }
+  return false
+}
+
+/** Refuses request parts (a JSON body, a query string) that nest deeper than MAX_NESTING_DEPTH. */
+export function assertNestingWithinLimit(...parts: unknown[]): void {
+  if (!parts.some((part) => nestedDeeperThan(part, MAX_NESTING_DEPTH))) return
+  const message = `Arrays and objects may not nest more than ${MAX_NESTING_DEPTH} levels deep.`
+  throw new AppError('invalid', 'too_deeply_nested', message, {
+    fieldErrors: { [NON_FIELD_ERRORS]: [message] },
+  })
+}
+
+/** A value met while walking a request part; its path is rebuilt from its parents only when needed. */
+interface Visit {
+  value: unknown
+  key: string | undefined
+  parent: Visit | undefined
+}
+
+function fieldOf(visit: Visit, lastKey?: string): string {
+  const keys = lastKey === undefined ? [] : [lastKey]
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key)
+  return keys.reverse().join('.') || NON_FIELD_ERRORS
+}
+
+/**
+ * Where a request part holds a null character (U+0000), which no PostgreSQL text can store: by field,
+ * named as validation names them (`a.b.0`), `non_field_errors` for the part itself. Walks without
+ * recursion, so no nesting overflows the stack, and in time linear in the size of the value.
+ */
+export function nullCharacterErrors(value: unknown): FieldErrors {
+  const errors = emptyFieldErrors()
+  const pending: Visit[] = [{ value, key: undefined, parent: undefined }]
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    const current = visit.value
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) errors[at.join('.') || 'non_field_errors'] = [NUL_MESSAGE]
-    } else if (Array.isArray(current)) {
-      current.forEach((item, index) => {
-        visit(item, [...at, String(index)])
-      })
+      if (current.includes('\u0000')) errors[fieldOf(visit)] = [NUL_MESSAGE]
     } else if (current !== null && typeof current === 'object') {
-      for (const [key, item] of Object.entries(current)) {
-        if (key.includes('\u0000')) errors[[...at, key].join('.')] = [NUL_MESSAGE]
-        else visit(item, [...at, key])
+      // Reversed, so that fields are reported in the order they were sent.
+      for (const [key, item] of Object.entries(current).reverse()) {
+        if (key.includes('\u0000')) errors[fieldOf(visit, key)] = [NUL_MESSAGE]
+        else pending.push({ value: item, key, parent: visit })
       }
     }
   }
-  visit(value, path)
   return errors
 }
