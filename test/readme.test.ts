@@ -75,7 +75,11 @@ describe(
 
     before(async () => {
       root = mkdtempSync(path.join(tmpdir(), 'bureau-readme-'))
-      server = await startServer(['--demo'], embeddedEnv(path.join(root, 'data')))
+      // As the README's two-person example starts it (the other flows stay under the threshold).
+      server = await startServer(
+        ['--demo'],
+        embeddedEnv(path.join(root, 'data'), { APPROVAL_THRESHOLD_COMPLAINT_REFUND: '1000.00' }),
+      )
     })
     after(async () => {
       await server.stop()
