@@ -613,6 +613,14 @@ describe('auth routes', () => {
       assertProblem(await getMe(t, forged), 401, 'token_not_valid')
     })
 
+    it('refuses a validly signed token whose session id is not a UUID (401, not a database error)', async () => {
+      const user = await signIn(t)
+      const odd = await new SignJWT({ ...decodeJwt(user.access), sid: 'not-a-session-id' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET))
+      assertProblem(await getMe(t, odd), 401, 'token_not_valid')
+    })
+
     it('refuses credentials that are not a bearer token with 401 not_authenticated', async () => {
       const response = await t.app.inject({
         method: 'GET',

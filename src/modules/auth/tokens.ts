@@ -5,6 +5,8 @@ import type { Clock } from '../../platform/clock.ts'
 import { unauthenticated } from '../../platform/errors.ts'
 import { ROLES, type Role } from '../../platform/http/actor.ts'
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 const ISSUER = 'bureau'
 const ALGORITHM = 'HS256'
 
@@ -55,7 +57,10 @@ export function accessTokens(secret: string, ttlSeconds: number, clock: Clock): 
         })
         const userId = Number(payload.sub)
         const roles = Array.isArray(payload.roles) ? payload.roles : []
-        if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') throw invalid()
+        // Sessions are UUIDs: a token naming anything else names no session (and must not reach SQL).
+        if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string' || !UUID.test(payload.sid)) {
+          throw invalid()
+        }
         const claims = {
           userId,
           sessionId: payload.sid,
