@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import * as repository from './bookings.repository.ts'
+import * as repository from './hotels.repository.ts'
 import type { BookingsDb } from './bookings.repository.ts'
 import type { NewHotel, NewRoom } from './bookings.schemas.ts'
 import type { HotelsService } from './hotels.service.ts'

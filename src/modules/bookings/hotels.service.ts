@@ -6,7 +6,8 @@ import type { PageRequest } from '../../platform/http/pagination.ts'
 import type { Images, ImageUrls } from '../../platform/images/images.ts'
 import { formatCents, formatMoney, parseMoney, toCents } from '../../platform/validation/money.ts'
 import { fullestNight, nightsBetween, stayProblems, totalCost, type Stay } from './availability.ts'
-import * as repository from './bookings.repository.ts'
+import * as bookingRows from './bookings.repository.ts'
+import * as repository from './hotels.repository.ts'
 import type { BookingsDb, HotelRow, RoomRow } from './bookings.repository.ts'
 import type {
   Hotel,
@@ -65,7 +66,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   }
 
   async function assertRoomExists(id: number): Promise<void> {
-    if (!(await repository.findRoom(db, id))) throw notFound('Room')
+    if (!(await bookingRows.findRoom(db, id))) throw notFound('Room')
   }
 
   async function getHotel(id: number): Promise<Hotel> {
@@ -124,7 +125,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const today = clock.today()
     await transaction(db, async (tx) => {
       await repository.lockHotel(tx, id)
-      if (await repository.hasStaysToCome(tx, { hotelId: id }, today)) {
+      if (await bookingRows.hasStaysToCome(tx, { hotelId: id }, today)) {
         throw conflict('hotel_has_bookings', 'This hotel has confirmed bookings to come; cancel them first.')
       }
       if (!(await repository.deleteHotel(tx, id))) throw notFound('Hotel')
@@ -158,10 +159,10 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const price = changes.price === undefined ? undefined : checkedPrice(changes.price)
     const today = clock.today()
     const row = await transaction(db, async (tx) => {
-      const room = await repository.lockRoom(tx, id)
+      const room = await bookingRows.lockRoom(tx, id)
       if (!room) throw notFound('Room')
       if (changes.quantity !== undefined && changes.quantity < room.quantity) {
-        const stays = await repository.confirmedStays(tx, id, { dateFrom: today })
+        const stays = await bookingRows.confirmedStays(tx, id, { dateFrom: today })
         const lastDeparture = stays.reduce((last, stay) => (stay.dateTo > last ? stay.dateTo : last), today)
         const needed = fullestNight(stays, { dateFrom: today, dateTo: lastDeparture })
         if (changes.quantity < needed) {
@@ -190,9 +191,9 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
   async function deleteRoom(id: number): Promise<void> {
     const today = clock.today()
     const hotelId = await transaction(db, async (tx) => {
-      const room = await repository.lockRoom(tx, id)
+      const room = await bookingRows.lockRoom(tx, id)
       if (!room) throw notFound('Room')
-      if (await repository.hasStaysToCome(tx, { roomId: id }, today)) {
+      if (await bookingRows.hasStaysToCome(tx, { roomId: id }, today)) {
         throw conflict('room_has_bookings', 'This room has confirmed bookings to come; cancel them first.')
       }
       await repository.deleteRoom(tx, id)
@@ -216,7 +217,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
 
   /** Stores an uploaded image of a room type; its variants are made in the background. */
   async function addRoomImage(roomId: number, bytes: Buffer): Promise<Image> {
-    const room = await repository.findRoom(db, roomId)
+    const room = await bookingRows.findRoom(db, roomId)
     if (!room) throw notFound('Room')
     const stored = await images.store(bytes)
     const { id } = await transaction(db, async (tx) => {
