@@ -6,11 +6,12 @@ import { manualProvider, PayoutProviderError, type PayoutProvider } from '../src
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
 import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
-import { buildTestApp, type TestApp } from './helpers/app.ts'
+import type { TestApp } from './helpers/app.ts'
 import { decide, fileComplaint, REFUND_IBAN, refundOf, type ShownPayout } from './helpers/complaints.ts'
 import { assertProblem } from './helpers/problems.ts'
 import { startSmtpCapture, type SmtpCapture } from './helpers/smtp.ts'
-import { startWiseServer, type WiseServer } from './helpers/wise-server.ts'
+import { startWiseApp, type WiseApp } from './helpers/wise-app.ts'
+import type { WiseServer } from './helpers/wise-server.ts'
 
 /*
  * Complaint refunds paid through Wise, end to end over real HTTP: the API, the jobs, the Wise client
@@ -24,25 +25,15 @@ let approver: SignedInUser
 let operator: SignedInUser
 let admin: SignedInUser
 
+let app: WiseApp
+
 before(async () => {
-  wise = await startWiseServer()
   smtp = await startSmtpCapture()
-  t = await buildTestApp({
-    env: {
-      SMTP_URL: smtp.url,
-      PAYOUT_PROVIDER: 'wise',
-      WISE_API_TOKEN: wise.token,
-      WISE_BASE_URL: wise.url,
-      WISE_TIMEOUT: '1',
-    },
-  })
-  approver = await signIn(t, ['approver'])
-  operator = await signIn(t, ['operator'])
-  admin = await signIn(t, ['admin'])
+  app = await startWiseApp({ env: { SMTP_URL: smtp.url } })
+  ;({ t, wise, approver, operator, admin } = app)
 })
 after(async () => {
-  await t.close()
-  await wise.close()
+  await app.close()
   await smtp.close()
 })
 

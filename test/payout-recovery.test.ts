@@ -8,10 +8,11 @@ import type { PayoutProvider } from '../src/platform/payouts/provider.ts'
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
 import { createWiseProvider } from '../src/platform/payouts/wise-provider.ts'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
-import { buildTestApp, type TestApp } from './helpers/app.ts'
+import type { TestApp } from './helpers/app.ts'
 import { decide, fileComplaint, REFUND_IBAN, refundOf } from './helpers/complaints.ts'
 import { assertProblem } from './helpers/problems.ts'
-import { startWiseServer, type WiseServer } from './helpers/wise-server.ts'
+import { startWiseApp, type WiseApp } from './helpers/wise-app.ts'
+import type { WiseServer } from './helpers/wise-server.ts'
 
 /*
  * Payouts through Wise that go wrong and must not stay wrong: a refused funding that leaves the
@@ -24,25 +25,14 @@ let approver: SignedInUser
 let operator: SignedInUser
 let admin: SignedInUser
 
+let app: WiseApp
+
 before(async () => {
   // Wise's quotes expire by the app's clock.
-  wise = await startWiseServer(undefined, { now: () => t.clock.now() })
-  t = await buildTestApp({
-    env: {
-      PAYOUT_PROVIDER: 'wise',
-      WISE_API_TOKEN: wise.token,
-      WISE_BASE_URL: wise.url,
-      WISE_TIMEOUT: '1',
-    },
-  })
-  approver = await signIn(t, ['approver'])
-  operator = await signIn(t, ['operator'])
-  admin = await signIn(t, ['admin'])
+  app = await startWiseApp({ quotesByAppClock: true })
+  ;({ t, wise, approver, operator, admin } = app)
 })
-after(async () => {
-  await t.close()
-  await wise.close()
-})
+after(() => app.close())
 
 type PayoutColumns = {
   payouts: {
