@@ -57,9 +57,10 @@ export function stayProblems(
 export function fullestNight(confirmed: readonly Stay[], stay: Stay): number {
   const changes: { date: string; delta: number }[] = []
   for (const booking of confirmed) {
+    if (!overlaps(booking, stay)) continue
     const from = booking.dateFrom > stay.dateFrom ? booking.dateFrom : stay.dateFrom
     const to = booking.dateTo < stay.dateTo ? booking.dateTo : stay.dateTo
-    if (from < to) changes.push({ date: from, delta: 1 }, { date: to, delta: -1 })
+    changes.push({ date: from, delta: 1 }, { date: to, delta: -1 })
   }
   // Nights are half-open: on one date, departures come before arrivals.
   changes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.delta - b.delta))
