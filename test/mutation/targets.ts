@@ -49,7 +49,7 @@ export const MUTATION_TARGETS: MutationTarget[] = [
   {
     name: 'payouts-repository',
     file: 'src/platform/payouts/payouts.repository.ts',
-    tests: ['src/platform/payouts/payouts.test.ts'],
+    tests: ['src/platform/payouts/payouts.repository.test.ts', 'src/platform/payouts/payouts.test.ts'],
   },
   {
     name: 'idempotency',
