@@ -106,23 +106,27 @@ describe('stayProblems', () => {
     assert.equal(stayProblems({ date_from: TODAY, date_to: '2026-04-01' }, TODAY), undefined)
   })
 
-  it('wants both dates together', () => {
-    assert.deepEqual(Object.keys(stayProblems({ date_from: TODAY }, TODAY) ?? {}), ['date_to'])
-    assert.deepEqual(Object.keys(stayProblems({ date_to: TODAY }, TODAY) ?? {}), ['date_from'])
+  it('wants both dates together, saying so on the missing one', () => {
+    assert.deepEqual(stayProblems({ date_from: TODAY }, TODAY), {
+      date_to: ['Give date_to together with date_from.'],
+    })
+    assert.deepEqual(stayProblems({ date_to: TODAY }, TODAY), {
+      date_from: ['Give date_from together with date_to.'],
+    })
   })
 
-  it('refuses a stay starting yesterday, an empty or reversed stay, and 31 nights', () => {
-    assert.deepEqual(Object.keys(stayProblems({ date_from: '2026-03-01', date_to: TODAY }, TODAY) ?? {}), [
-      'date_from',
-    ])
-    assert.deepEqual(Object.keys(stayProblems({ date_from: TODAY, date_to: TODAY }, TODAY) ?? {}), [
-      'date_to',
-    ])
-    assert.deepEqual(Object.keys(stayProblems({ date_from: '2026-03-05', date_to: TODAY }, TODAY) ?? {}), [
-      'date_to',
-    ])
-    assert.deepEqual(Object.keys(stayProblems({ date_from: TODAY, date_to: '2026-04-02' }, TODAY) ?? {}), [
-      'date_to',
-    ])
+  it('refuses a stay starting yesterday, an empty or reversed stay, and 31 nights, saying why', () => {
+    assert.deepEqual(stayProblems({ date_from: '2026-03-01', date_to: TODAY }, TODAY), {
+      date_from: ['The stay cannot start in the past.'],
+    })
+    assert.deepEqual(stayProblems({ date_from: TODAY, date_to: TODAY }, TODAY), {
+      date_to: ['date_to must be after date_from.'],
+    })
+    assert.deepEqual(stayProblems({ date_from: '2026-03-05', date_to: TODAY }, TODAY), {
+      date_to: ['date_to must be after date_from.'],
+    })
+    assert.deepEqual(stayProblems({ date_from: TODAY, date_to: '2026-04-02' }, TODAY), {
+      date_to: ['A stay is at most 30 nights.'],
+    })
   })
 })
