@@ -42,9 +42,9 @@ export function parseRate(rate: string): { numerator: bigint; denominator: bigin
 export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
   if (denominator < 0n) return divideHalfEven(-numerator, -denominator)
   const quotient = numerator / denominator
-  // Stryker disable next-line ArithmeticOperator,EqualityOperator: equivalent — a floor one too low when the division is exact leaves rest = denominator, which the checks below round back up to the quotient.
+  // Stryker disable next-line ArithmeticOperator: equivalent — a floor one too low when the division is exact leaves rest = denominator, which the checks below round back up to the quotient.
   const remainder = numerator % denominator
-  // Stryker disable next-line EqualityOperator: equivalent, as above.
+  // Stryker disable next-line EqualityOperator: equivalent, for the same reason.
   const floor = remainder < 0n ? quotient - 1n : quotient
   const rest = numerator - floor * denominator
   const twice = 2n * rest
@@ -84,8 +84,9 @@ export function anticipationTerms(
  * d / (1 − d) × 365 / days with d = discount / value, as a decimal string with 4 places.
  */
 export function effectiveAnnualRate(valueCents: bigint, discountCents: bigint, days: number): string {
-  // Stryker disable next-line EqualityOperator: equivalent for the discount — a zero discount gives 0.0000 by the formula too.
-  if (days <= 0 || discountCents <= 0n) return '0.0000'
+  if (days <= 0) return '0.0000'
+  // Stryker disable next-line EqualityOperator: equivalent — a zero discount gives 0.0000 by the formula too.
+  if (discountCents <= 0n) return '0.0000'
   // d / (1 − d) = discount / (value − discount)
   const tenThousandths = divideHalfEven(
     discountCents * 365n * 10_000n,
