@@ -106,6 +106,14 @@ describe('insertPayout', () => {
     )
   })
 
+  it('refuses a second payout for the same subject with the constraint the service recognises', async () => {
+    const row = await insert()
+    await assert.rejects(insert({ subjectId: row.subject_id }), (error: unknown) => {
+      assert.equal((error as { constraint?: string }).constraint, repository.UNIQUE_SUBJECT)
+      return true
+    })
+  })
+
   it('creates it approved, by those people at that moment, when approvals come with it', async () => {
     const row = await insert({ approvedBy: [7, 8] })
     assert.deepEqual([row.status, row.approved_at, row.approved_by], ['approved', NOW, [7, 8]])
@@ -390,6 +398,8 @@ describe('the sweep’s look-ups', () => {
   it('locks a payout only while it is pending or approved and unchanged since the cutoff', async () => {
     const waiting = await settled('approved', 12)
     assert.equal((await repository.lockUnsettledPayout(db, waiting.id, CUTOFF))?.id, waiting.id)
+    const pending = await settled('pending', 12)
+    assert.equal((await repository.lockUnsettledPayout(db, pending.id, CUTOFF))?.id, pending.id)
     assert.equal(await repository.lockUnsettledPayout(db, waiting.id, at(11)), undefined)
     for (const status of ['prepared', 'funded', 'completed', 'cancelled', 'failed'] as const) {
       const other = await settled(status, 12)

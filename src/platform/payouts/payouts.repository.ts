@@ -192,11 +192,12 @@ export async function recordProviderIds(
 ): Promise<void> {
   await db
     .updateTable('payouts')
+    // Kysely leaves out of the update the columns whose value is undefined: those ids stay as they are.
     .set({
-      ...(ids.quoteId !== undefined ? { provider_quote_id: ids.quoteId } : {}),
-      ...(ids.quoteExpiresAt !== undefined ? { provider_quote_expires_at: ids.quoteExpiresAt } : {}),
-      ...(ids.recipientId !== undefined ? { provider_recipient_id: ids.recipientId } : {}),
-      ...(ids.transferId !== undefined ? { provider_transfer_id: ids.transferId } : {}),
+      provider_quote_id: ids.quoteId,
+      provider_quote_expires_at: ids.quoteExpiresAt,
+      provider_recipient_id: ids.recipientId,
+      provider_transfer_id: ids.transferId,
       updated_at: now,
     })
     .where('id', '=', id)
