@@ -1,3 +1,4 @@
+import { batchPayments, bulkInsertPayments, type BulkInsertResult } from './bulk-insert.ts'
 import { createBenchDatabase } from './database.ts'
 import {
   availablePayments,
@@ -12,6 +13,7 @@ import { uptime, waitForQuiet } from './machine.ts'
 import type { BenchOptions } from './options.ts'
 import { explainLists, measure, measureList, type Bench, type ScenarioResult } from './run-scenario.ts'
 import {
+  addDays,
   createPayment,
   listScenarios,
   logIn,
@@ -27,6 +29,7 @@ export interface Phase {
   conditions: { uptimeBefore: string; uptimeAfter: string; quiet: boolean; waitedSeconds: number }
   scenarios: ScenarioResult[]
   explain: { scenario: string; statement: string; plan: string }[]
+  bulk?: BulkInsertResult
 }
 
 /** Registers what must be undone whatever happens (server stopped, database dropped). */
@@ -69,18 +72,27 @@ export async function measurePhase(
     for (const scenario of lists) scenarios.push(await measureList(bench, scenario))
     explain = await explainLists(database, lists)
   }
+  const limit = (options.warmup + options.duration) * 3_000
   const others: [ScenarioKind, () => Promise<Scenario>][] = [
     ['read', async () => paymentById(tokens, payments)],
-    ['write', async () => createPayment(tokens, today)],
+    ['write', async () => createPayment(tokens, today, 'spread')],
+    ['write', async () => createPayment(tokens, today, 'concentrated')],
+    [
+      'write',
+      async () =>
+        requestAnticipation(tokens, today, await availablePayments(database.client, today, limit), 'spread'),
+    ],
     [
       'write',
       async () => {
-        const limit = (options.warmup + options.duration) * 3_000
-        return requestAnticipation(tokens, today, await availablePayments(database.client, today, limit))
+        bulk = await measureBulkInsert(bench, tokens, today)
+        const batch = await batchPayments(database.client, bulk, limit)
+        return requestAnticipation(tokens, today, batch, 'concentrated')
       },
     ],
     ['login', async () => logIn(tokens.emails, BENCH_PASSWORD)],
   ]
+  let bulk: BulkInsertResult | undefined
   for (const [kind, scenario] of others) {
     if (kinds.has(kind)) scenarios.push(await measure(bench, kind, await scenario()))
   }
@@ -94,7 +106,25 @@ export async function measurePhase(
     conditions: { uptimeBefore, uptimeAfter, quiet: quiet.quiet, waitedSeconds: quiet.waitedSeconds },
     scenarios,
     explain,
+    ...(bulk ? { bulk } : {}),
   }
+}
+
+/** The month-end batch: one INSERT of `--bulk-payments` payments for one supplier, due in 60 days. */
+async function measureBulkInsert(bench: Bench, tokens: Tokens, today: string): Promise<BulkInsertResult> {
+  const { options, database, say } = bench
+  const supplierId = Math.min(...tokens.suppliers.keys())
+  say(`bulk INSERT of ${options.bulkPayments} payments (one supplier, one due date), in one statement`)
+  const result = await bulkInsertPayments(database.client, {
+    supplierId,
+    today,
+    dueDate: addDays(today, 60),
+    payments: options.bulkPayments,
+  })
+  say(
+    `  ${result.seconds.toFixed(2)} s; ${result.withoutCountTriggersSeconds.toFixed(2)} s with the count triggers (${result.countTriggers.join(', ')}) disabled`,
+  )
+  return result
 }
 
 async function logInEveryone(

@@ -18,6 +18,8 @@ export interface BenchOptions {
   maxWait: number
   skipPgbench: boolean
   poolSize: number
+  /** Payments in the one-statement bulk INSERT (and for the concentrated anticipations). */
+  bulkPayments: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
 }
@@ -35,6 +37,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-load L            before measuring, wait for the 1-minute load average to be <= L (default 1.5)
   --max-wait S            ... for at most S seconds, then measure anyway and say so (default 600)
   --pool-size N           DATABASE_POOL_SIZE of the server (default 10, Bureau's default)
+  --bulk-payments N       payments in the one-statement bulk INSERT of one supplier's batch, which the
+                          concentrated anticipations then use (default 100000)
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
   --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (supplier
@@ -57,6 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-wait': { type: 'string', default: '600' },
       'pool-size': { type: 'string', default: '10' },
       database: { type: 'string', default: 'bureau_bench' },
+      'bulk-payments': { type: 'string', default: '100000' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
       help: { type: 'boolean', default: false },
@@ -83,6 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxWait: whole('max-wait', values['max-wait'], 0, 3600),
     skipPgbench: values['skip-pgbench'],
     poolSize: whole('pool-size', values['pool-size'], 1, 100),
+    bulkPayments: whole('bulk-payments', values['bulk-payments'], 1_000, 10_000_000),
     only: kinds(values.only),
   }
 }
