@@ -6,7 +6,7 @@ import { anticipationRoutes } from './anticipations.routes.ts'
 import { createPartyGuard } from './party.ts'
 import { paymentRoutes } from './payments.routes.ts'
 import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
-import { notifySupplierJob, type Contacts } from './supplier-payments.jobs.ts'
+import { foldPaymentCountsJob, notifySupplierJob, type Contacts } from './supplier-payments.jobs.ts'
 import { createSupplierPaymentsService } from './supplier-payments.service.ts'
 import { createSuppliersService, type CompanyNames, type SuppliersService } from './suppliers.service.ts'
 import { supplierRoutes } from './suppliers.routes.ts'
@@ -69,7 +69,7 @@ export function createSupplierPaymentsModule(
     routes: async (app) => {
       for (const register of routes) await register(app)
     },
-    jobs: [notifyJob],
+    jobs: [notifyJob, foldPaymentCountsJob(db)],
     api: {
       supplierOfUser: suppliers.supplierOfUser,
       companyOfUser: suppliers.companyOfUser,

@@ -139,9 +139,9 @@ function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: 
 }
 
 /**
- * How many payments match, from the count tables a trigger on payments maintains (payment_counts, and
- * supplier_payment_counts per supplier): a sum over at most
- * one row per status and due date, whatever the number of payments.
+ * How many payments match, from the count tables the triggers on payments maintain (payment_counts, and
+ * supplier_payment_counts per supplier): a sum over about one row per status and due date (plus the
+ * slots written since the last fold), whatever the number of payments.
  */
 function countPayments(filter: Filter): RawBuilder<{ count: number }> {
   const { anticipations, due } = STATUS_MEANING[filter.status ?? 'any']
@@ -190,6 +190,15 @@ export async function listPayments(
     )
   const count = listed[0]?.count ?? 0
   return { count, rows: listed.filter((row): row is ListedRow & PaymentRow => row.id !== null) }
+}
+
+/**
+ * Moves the count rows each writer kept in its own slot into the totals (migration 0016); returns how
+ * many totals changed. Rows of a transaction still open are left for the next fold.
+ */
+export async function foldPaymentCounts(db: PaymentsDb): Promise<number> {
+  const { rows } = await sql<{ folded: number }>`select fold_payment_counts() as folded`.execute(db)
+  return rows[0]?.folded ?? 0
 }
 
 export async function findPayment(db: PaymentsDb, id: number): Promise<PaymentRow | undefined> {
