@@ -15,6 +15,8 @@ export type SupplierPaymentsTables = {
     /** Who registered it (null for payments registered before this was recorded). */
     created_by: number | null
     created_at: Date
+    /** The sending system's reference of an imported payment, unique per supplier (else null). */
+    external_ref: string | null
   }
   anticipations: {
     id: GeneratedAlways<number>

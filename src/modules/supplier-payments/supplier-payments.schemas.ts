@@ -143,3 +143,34 @@ export type LogEntry = Static<typeof LogEntry>
 
 export const LogsPage = PageOf(LogEntry, 'AnticipationLogsPage')
 export const ListQuery = Type.Object({ ...PageQuery })
+
+export const ImportQuery = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Boolean({
+        description: 'Check the file and report what it would do, writing nothing.',
+        default: false,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type ImportQuery = Static<typeof ImportQuery>
+
+export const ImportReport = Type.Object(
+  {
+    dry_run: Type.Boolean({ description: 'True when nothing was written.' }),
+    rows: Type.Integer({ description: 'Payments in the file.', examples: [3] }),
+    created: Type.Integer({ description: 'Payments registered (a dry run: that would be).', examples: [2] }),
+    skipped: Type.Integer({
+      description: 'Rows whose payment was already there (same supplier, reference, due date and value).',
+      examples: [1],
+    }),
+    skipped_lines: Type.Array(Type.Integer(), {
+      description: 'The lines of the skipped rows.',
+      examples: [[4]],
+    }),
+  },
+  { title: 'ImportReport' },
+)
+export type ImportReport = Static<typeof ImportReport>
