@@ -1,5 +1,6 @@
 import { batchPayments, bulkInsertPayments, type BulkInsertResult } from './bulk-insert.ts'
 import { createBenchDatabase } from './database.ts'
+import { measureImport, type ImportResult } from './import.ts'
 import {
   availablePayments,
   BENCH_PASSWORD,
@@ -30,6 +31,7 @@ export interface Phase {
   scenarios: ScenarioResult[]
   explain: { scenario: string; statement: string; plan: string }[]
   bulk?: BulkInsertResult
+  imported?: ImportResult
 }
 
 /** Registers what must be undone whatever happens (server stopped, database dropped). */
@@ -96,6 +98,7 @@ export async function measurePhase(
   for (const [kind, scenario] of others) {
     if (kinds.has(kind)) scenarios.push(await measure(bench, kind, await scenario()))
   }
+  const imported = kinds.has('import') ? await runImport(bench, tokens.operator, today) : undefined
   const uptimeAfter = uptime()
   say(`  ${uptimeAfter}`)
   await server.stop()
@@ -107,7 +110,22 @@ export async function measurePhase(
     scenarios,
     explain,
     ...(bulk ? { bulk } : {}),
+    ...(imported ? { imported } : {}),
   }
+}
+
+/** The ERP's file: `--import-rows` rows in one request, then the same file again. */
+async function runImport(bench: Bench, operatorToken: string, today: string): Promise<ImportResult> {
+  const { options, database, server, say } = bench
+  say(`POST /api/payments/import of ${options.importRows} rows, then the same file again`)
+  const result = await measureImport(database.client, server, operatorToken, {
+    rows: options.importRows,
+    today,
+  })
+  say(
+    `  ${result.created} created in ${result.seconds.toFixed(2)} s (${(result.bytes / 1024 / 1024).toFixed(1)} MiB); again: ${result.resendSkipped} skipped in ${result.resendSeconds.toFixed(2)} s; server peak RSS ${result.peakRssMbBefore.toFixed(0)} → ${result.peakRssMbAfter.toFixed(0)} MB`,
+  )
+  return result
 }
 
 /** The month-end batch: one INSERT of `--bulk-payments` payments for one supplier, due in 60 days. */

@@ -20,11 +20,13 @@ export interface BenchOptions {
   poolSize: number
   /** Payments in the one-statement bulk INSERT (and for the concentrated anticipations). */
   bulkPayments: number
+  /** Rows of the CSV file the import scenario sends. */
+  importRows: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
 }
 
-const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login', 'bookings']
+const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings']
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -39,9 +41,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --pool-size N           DATABASE_POOL_SIZE of the server (default 10, Bureau's default)
   --bulk-payments N       payments in the one-statement bulk INSERT of one supplier's batch, which the
                           concentrated anticipations then use (default 100000)
+  --import-rows N         rows of the CSV file POST /api/payments/import receives (default 100000)
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
-  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (supplier
+  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,import,login (supplier
                           payments) and bookings (hotel search, room lists, booking; own data set) (default all)
 
 Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
@@ -62,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'pool-size': { type: 'string', default: '10' },
       database: { type: 'string', default: 'bureau_bench' },
       'bulk-payments': { type: 'string', default: '100000' },
+      'import-rows': { type: 'string', default: '100000' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
       help: { type: 'boolean', default: false },
@@ -89,6 +93,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     skipPgbench: values['skip-pgbench'],
     poolSize: whole('pool-size', values['pool-size'], 1, 100),
     bulkPayments: whole('bulk-payments', values['bulk-payments'], 1_000, 10_000_000),
+    importRows: whole('import-rows', values['import-rows'], 1, 100_000),
     only: kinds(values.only),
   }
 }

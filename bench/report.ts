@@ -9,6 +9,8 @@ export const TARGETS = {
   paymentRps: 2_000,
   concentratedShare: 0.9,
   bulkFactor: 3,
+  importSeconds: 10,
+  importPeakRssMb: 300,
   scaleFactor: 1.3,
 }
 
@@ -156,6 +158,19 @@ function writeTargets(large: Phase): TargetCheck[] {
       target: `bulk INSERT of ${large.bulk.payments} payments within ${TARGETS.bulkFactor}× of it without count triggers`,
       met: factor <= TARGETS.bulkFactor,
       figure: `${large.bulk.seconds.toFixed(2)} s vs ${large.bulk.withoutCountTriggersSeconds.toFixed(2)} s (${factor.toFixed(2)}×)`,
+    })
+  }
+  if (large.imported) {
+    const imported = large.imported
+    checks.push({
+      target: `import of ${imported.rows} rows ≤ ${TARGETS.importSeconds} s`,
+      met: imported.seconds <= TARGETS.importSeconds,
+      figure: `${imported.seconds.toFixed(2)} s (again, all skipped: ${imported.resendSeconds.toFixed(2)} s)`,
+    })
+    checks.push({
+      target: `server peak RSS through the import ≤ ${TARGETS.importPeakRssMb} MB`,
+      met: imported.peakRssMbAfter <= TARGETS.importPeakRssMb,
+      figure: `${imported.peakRssMbAfter.toFixed(0)} MB (${imported.peakRssMbBefore.toFixed(0)} MB before)`,
     })
   }
   return checks

@@ -82,7 +82,7 @@ export function createImportPayments(
     const resolved = await resolveSuppliers(rows, errors)
     const unique = uniqueReferences(resolved, errors)
     return transaction(db, async (tx) => {
-      const fresh: (ImportRow & { supplierId: number })[] = []
+      const fresh: ResolvedRow[] = []
       const skipped: number[] = []
       for (let start = 0; start < unique.length; start += BATCH) {
         const batch = unique.slice(start, start + BATCH)
@@ -113,13 +113,14 @@ export function createImportPayments(
       }
       if (options.dryRun) return { ...report, skipped_lines: skipped.sort((a, b) => a - b) }
       const common = { createdBy: party.actor.userId, today: clock.today(), now: clock.now() }
-      const inserted = new Set<string>()
-      for (let start = 0; start < fresh.length; start += BATCH) {
-        const rows = await imports.insertImportedPayments(tx, fresh.slice(start, start + BATCH), common)
-        for (const row of rows) inserted.add(key(row.supplier_id, row.external_ref))
-      }
       // A reference another import inserted meanwhile was left out: only what this one inserted counts.
-      const created = fresh.filter((row) => inserted.has(key(row.supplierId, row.externalRef)))
+      const created: ResolvedRow[] = []
+      for (let start = 0; start < fresh.length; start += BATCH) {
+        const batch = fresh.slice(start, start + BATCH)
+        const rows = await imports.insertImportedPayments(tx, batch, common)
+        const inserted = new Set(rows.map((row) => key(row.supplier_id, row.external_ref)))
+        created.push(...batch.filter((row) => inserted.has(key(row.supplierId, row.externalRef))))
+      }
       for (const summary of summaries(created)) await jobs.send(summaryJob, summary, { executor: tx })
       return { ...report, created: created.length, skipped_lines: skipped.sort((a, b) => a - b) }
     })
@@ -132,6 +133,14 @@ export function createImportPayments(
     errors: RowErrors,
   ): Promise<ImportRow[]> {
     const rows: ImportRow[] = []
+    // Suppliers and due dates repeat from row to row: one string each, not one per row.
+    const strings = new Map<string, string>()
+    const shared = (text: string) => {
+      const known = strings.get(text)
+      if (known !== undefined) return known
+      if (strings.size < 10_000) strings.set(text, text)
+      return text
+    }
     let columns: ColumnPositions | undefined
     try {
       for await (const record of csvRecords(file, { maxBytes: MAX_IMPORT_BYTES })) {
@@ -149,8 +158,12 @@ export function createImportPayments(
           )
         }
         const row = readRow(record.line, record.fields, columns, today)
-        if (isImportRow(row)) rows.push(row)
-        else errors.add(record.line, row)
+        if (!isImportRow(row)) errors.add(record.line, row)
+        else {
+          row.supplier = shared(row.supplier)
+          row.dueDate = shared(row.dueDate)
+          rows.push(row)
+        }
       }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error
@@ -172,7 +185,8 @@ export function createImportPayments(
     const byCompany = new Map(
       (await imports.suppliersByCompanies(db, [...companyIds.values()])).map((s) => [s.company_id, s.id]),
     )
-    const resolved: (ImportRow & { supplierId: number })[] = []
+    // The rows themselves, each given its supplier: a file of 100 000 rows is not copied.
+    const resolved: ResolvedRow[] = []
     for (const row of rows) {
       const company = companyIds.get(row.supplier)
       const asId = byId.get(String(Number(row.supplier)))
@@ -185,21 +199,20 @@ export function createImportPayments(
         errors.add(row.line, {
           supplier: ['Unknown supplier: no supplier has this id or registration number.'],
         })
-      } else resolved.push({ ...row, supplierId: asId ?? asRegistration ?? 0 })
+      } else resolved.push(Object.assign(row, { supplierId: asId ?? asRegistration ?? 0 }))
     }
     return resolved
   }
 }
+
+type ResolvedRow = ImportRow & { supplierId: number }
 
 function key(supplierId: number, externalRef: string): string {
   return `${supplierId}\u0000${externalRef}`
 }
 
 /** The rows whose reference the file gives once per supplier; a repeated one is an error. */
-function uniqueReferences<Row extends ImportRow & { supplierId: number }>(
-  rows: Row[],
-  errors: RowErrors,
-): Row[] {
+function uniqueReferences(rows: ResolvedRow[], errors: RowErrors): ResolvedRow[] {
   const first = new Map<string, number>()
   return rows.filter((row) => {
     const k = key(row.supplierId, row.externalRef)
@@ -220,7 +233,7 @@ function invalidHeader(line: number, errors: FieldErrors): AppError {
 }
 
 /** Per supplier: how many payments were imported, their total and their first and last due dates. */
-function summaries(rows: readonly (ImportRow & { supplierId: number })[]) {
+function summaries(rows: readonly ResolvedRow[]) {
   const bySupplier = new Map<number, { payments: number; cents: bigint; first: string; last: string }>()
   for (const row of rows) {
     const known = bySupplier.get(row.supplierId)

@@ -61,11 +61,40 @@ class RecordReader {
   /** The records the text completes (a chunk's worth at most). */
   push(text: string): CsvRecord[] {
     const records: CsvRecord[] = []
-    for (const char of text) {
-      const record = this.take(char)
+    let at = 0
+    while (at < text.length) {
+      // A run of ordinary characters is taken in one slice, not character by character.
+      const end = this.runEnd(text, at)
+      if (end > at) {
+        const run = text.slice(at, end)
+        this.field += run
+        if (this.state === 'quoted') this.line += run.split('\n').length - 1
+        else this.state = 'bare'
+        at = end
+        continue
+      }
+      const record = this.take(text.charAt(at))
       if (record) records.push(record)
+      at += 1
     }
     return records
+  }
+
+  /** Where the run of characters with no meaning in the current state ends. */
+  private runEnd(text: string, from: number): number {
+    if (this.state === 'quote_in_quoted') return from
+    if (this.state === 'quoted') {
+      const quote = text.indexOf('"', from)
+      return quote === -1 ? text.length : quote
+    }
+    let end = from
+    while (end < text.length) {
+      const code = text.charCodeAt(end)
+      // , LF CR "
+      if (code === 44 || code === 10 || code === 13 || code === 34) break
+      end += 1
+    }
+    return end
   }
 
   end(): CsvRecord[] {
