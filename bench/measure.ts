@@ -16,6 +16,7 @@ import { explainLists, measure, measureList, type Bench, type ScenarioResult } f
 import {
   addDays,
   createPayment,
+  deepCursor,
   listScenarios,
   logIn,
   paymentById,
@@ -72,6 +73,10 @@ export async function measurePhase(
   if (kinds.has('list')) {
     const lists = listScenarios(tokens, today)
     for (const scenario of lists) scenarios.push(await measureList(bench, scenario))
+    const { rows } = await database.client.query<{ due_date: string; id: number }>(
+      'select due_date, id from payments order by due_date, id offset 4989 limit 1',
+    )
+    if (rows[0]) scenarios.push(await measure(bench, 'list', deepCursor(tokens, rows[0])))
     explain = await explainLists(database, lists)
   }
   const limit = (options.warmup + options.duration) * 3_000

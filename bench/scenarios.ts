@@ -81,6 +81,16 @@ export function listScenarios(tokens: Tokens, today: string): ListScenario[] {
   ]
 }
 
+/** The operator's page 500 reached by a cursor: the payments after the 4 990th in list order. */
+export function deepCursor(tokens: Tokens, cursor: { due_date: string; id: number }): Scenario {
+  const path = `/api/payments/?cursor=${cursor.due_date}_${cursor.id}`
+  return {
+    name: 'operator GET /api/payments/?cursor= (page 500)',
+    method: 'GET',
+    next: () => ({ path, headers: bearer(tokens.operator) }),
+  }
+}
+
 /** One payment by id (random over all of them), as the operator. */
 export function paymentById(tokens: Tokens, payments: number): Scenario {
   return {

@@ -91,7 +91,13 @@ export async function listSuppliers(
   return { count: total.count, rows }
 }
 
-type Filter = { supplierId?: number | undefined; status?: PaymentStatus | undefined; today: string }
+type Filter = {
+  supplierId?: number | undefined
+  status?: PaymentStatus | undefined
+  today: string
+  /** Only the payments after this one in list order (a cursor). */
+  after?: { dueDate: string; id: number } | undefined
+}
 
 /**
  * Each derived status (paymentStatus in anticipation-rules.ts) as the anticipation statuses it covers
@@ -125,6 +131,12 @@ function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: 
     if (status !== undefined) branch = branch.where('payments.anticipation', '=', status)
     if (filter.supplierId !== undefined) branch = branch.where('payments.supplier_id', '=', filter.supplierId)
     if (due) branch = branch.where('payments.due_date', due, filter.today)
+    const after = filter.after
+    if (after) {
+      branch = branch.where(
+        sql<boolean>`(${sql.ref('payments.due_date')}, ${sql.ref('payments.id')}) > (cast(${after.dueDate} as date), cast(${after.id} as bigint))`,
+      )
+    }
     return sql`(${branch
       .orderBy('payments.due_date')
       .orderBy('payments.id')

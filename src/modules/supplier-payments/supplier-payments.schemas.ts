@@ -71,6 +71,14 @@ export const PaymentsQuery = Type.Object({
     Type.String({ maxLength: 10, description: 'A, U, PC, AN or D (case-insensitive).', examples: ['A'] }),
   ),
   supplier: Type.Optional(Id('Only this supplier’s payments (operators).')),
+  cursor: Type.Optional(
+    Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}_\\d{1,15}$',
+      description:
+        'Instead of `page`: the payments after this one in list order, given as its `due_date` and `id` (`2026-04-01_1234`); every page then costs what the first does. `next` carries the cursor of the following page (null at the end); `previous` is null.',
+      examples: ['2026-04-01_1234'],
+    }),
+  ),
   ...PageQuery,
 })
 export type PaymentsQuery = Static<typeof PaymentsQuery>
