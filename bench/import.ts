@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import type pg from 'pg'
+import { cpuSince, snapshot } from './cpu.ts'
 import { addDays } from './scenarios.ts'
 
 /** One import of a large CSV file through the API, and the server's memory around it. */
@@ -14,9 +15,13 @@ export interface ImportResult {
   /** The same file again: every row found and skipped. */
   resendSeconds: number
   resendSkipped: number
-  /** The server process's peak resident memory (VmHWM) before the first import and after both. */
+  /** The server process's resident memory (VmRSS) and its peak (VmHWM) before the first import. */
+  rssMbBefore: number
   peakRssMbBefore: number
+  /** The peak (VmHWM) after both imports. */
   peakRssMbAfter: number
+  /** CPU time of the first import: the server process, and its database connections. */
+  cpuSeconds: { server: number; postgres: number }
 }
 
 /**
@@ -34,9 +39,10 @@ function* csvLines(suppliers: { id: number; registration: string }[], today: str
   }
 }
 
-function peakRssMb(pid: number): number {
+/** VmRSS or VmHWM of a process, in MB. */
+function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(status)
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)
   return match ? Number(match[1]) / 1024 : 0
 }
 
@@ -65,8 +71,11 @@ export async function measureImport(
   const lines = () => csvLines(suppliers, options.today, options.rows)
   let bytes = 0
   for (const line of lines()) bytes += Buffer.byteLength(line)
-  const peakRssMbBefore = peakRssMb(server.pid)
+  const rssMbBefore = memoryMb(server.pid, 'VmRSS')
+  const peakRssMbBefore = memoryMb(server.pid, 'VmHWM')
+  const cpuBefore = await snapshot(client, server.pid)
   const first = await post(server.url, operatorToken, lines)
+  const cpu = await cpuSince(client, server.pid, cpuBefore, 1)
   if (first.status !== 201)
     throw new Error(`The import answered ${first.status}: ${JSON.stringify(first.body)}`)
   const again = await post(server.url, operatorToken, lines)
@@ -78,7 +87,9 @@ export async function measureImport(
     created: first.body.created ?? 0,
     resendSeconds: again.seconds,
     resendSkipped: again.body.skipped ?? 0,
+    rssMbBefore,
     peakRssMbBefore,
-    peakRssMbAfter: peakRssMb(server.pid),
+    peakRssMbAfter: memoryMb(server.pid, 'VmHWM'),
+    cpuSeconds: { server: cpu.serverMs / 1000, postgres: cpu.postgresMs / 1000 },
   }
 }

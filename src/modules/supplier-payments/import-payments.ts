@@ -13,6 +13,7 @@ import {
 import * as imports from './payment-imports.repository.ts'
 import type { ImportSummaryJob } from './supplier-payments.jobs.ts'
 import type { Party, PaymentsContext } from './supplier-payments.context.ts'
+import type { PaymentsDb } from './supplier-payments.repository.ts'
 import type { ImportReport } from './supplier-payments.schemas.ts'
 
 export const MAX_IMPORT_ROWS = 100_000
@@ -82,47 +83,19 @@ export function createImportPayments(
     const resolved = await resolveSuppliers(rows, errors)
     const unique = uniqueReferences(resolved, errors)
     return transaction(db, async (tx) => {
-      const fresh: ResolvedRow[] = []
-      const skipped: number[] = []
-      for (let start = 0; start < unique.length; start += BATCH) {
-        const batch = unique.slice(start, start + BATCH)
-        const existing = await imports.paymentsByExternalRef(tx, batch)
-        const byKey = new Map(
-          existing.map((payment) => [key(payment.supplier_id, payment.external_ref), payment]),
-        )
-        for (const row of batch) {
-          const found = byKey.get(key(row.supplierId, row.externalRef))
-          if (!found) fresh.push(row)
-          else if (found.due_date === row.dueDate && toCents(found.value) === toCents(row.value))
-            skipped.push(row.line)
-          else {
-            errors.add(row.line, {
-              external_ref: [
-                `Payment #${found.id} already has this reference, due ${found.due_date} for ${formatCents(toCents(found.value))}.`,
-              ],
-            })
-          }
-        }
-      }
+      const { fresh, skipped } = await againstDatabase(tx, unique, errors)
       if (errors.size > 0) throw errors.toError()
       const report = {
         dry_run: options.dryRun,
         rows: rows.length,
-        created: fresh.length,
         skipped: skipped.length,
+        skipped_lines: skipped,
       }
-      if (options.dryRun) return { ...report, skipped_lines: skipped.sort((a, b) => a - b) }
+      if (options.dryRun) return { ...report, created: fresh.length }
       const common = { createdBy: party.actor.userId, today: clock.today(), now: clock.now() }
-      // A reference another import inserted meanwhile was left out: only what this one inserted counts.
-      const created: ResolvedRow[] = []
-      for (let start = 0; start < fresh.length; start += BATCH) {
-        const batch = fresh.slice(start, start + BATCH)
-        const rows = await imports.insertImportedPayments(tx, batch, common)
-        const inserted = new Set(rows.map((row) => key(row.supplier_id, row.external_ref)))
-        created.push(...batch.filter((row) => inserted.has(key(row.supplierId, row.externalRef))))
-      }
+      const created = await insertAll(tx, fresh, common)
       for (const summary of summaries(created)) await jobs.send(summaryJob, summary, { executor: tx })
-      return { ...report, created: created.length, skipped_lines: skipped.sort((a, b) => a - b) }
+      return { ...report, created: created.length }
     })
   }
 
@@ -206,6 +179,53 @@ export function createImportPayments(
 }
 
 type ResolvedRow = ImportRow & { supplierId: number }
+
+/**
+ * Sorts the rows into those new to the database and those already there (the lines skipped); a
+ * reference already there with another due date or value is an error.
+ */
+async function againstDatabase(tx: PaymentsDb, rows: ResolvedRow[], errors: RowErrors) {
+  const fresh: ResolvedRow[] = []
+  const skipped: number[] = []
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const batch = rows.slice(start, start + BATCH)
+    const existing = await imports.paymentsByExternalRef(tx, batch)
+    const byKey = new Map(
+      existing.map((payment) => [key(payment.supplier_id, payment.external_ref), payment]),
+    )
+    for (const row of batch) {
+      const found = byKey.get(key(row.supplierId, row.externalRef))
+      if (!found) fresh.push(row)
+      else if (found.due_date === row.dueDate && toCents(found.value) === toCents(row.value))
+        skipped.push(row.line)
+      else {
+        const value = formatCents(toCents(found.value))
+        errors.add(row.line, {
+          external_ref: [
+            `Payment #${found.id} already has this reference, due ${found.due_date} for ${value}.`,
+          ],
+        })
+      }
+    }
+  }
+  return { fresh, skipped: skipped.sort((a, b) => a - b) }
+}
+
+/** Inserts in batches; returns the rows inserted (one another import inserted meanwhile is left out). */
+async function insertAll(
+  tx: PaymentsDb,
+  rows: ResolvedRow[],
+  common: { createdBy: number; today: string; now: Date },
+): Promise<ResolvedRow[]> {
+  const created: ResolvedRow[] = []
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const batch = rows.slice(start, start + BATCH)
+    const inserted = await imports.insertImportedPayments(tx, batch, common)
+    const keys = new Set(inserted.map((row) => key(row.supplier_id, row.external_ref)))
+    created.push(...batch.filter((row) => keys.has(key(row.supplierId, row.externalRef))))
+  }
+  return created
+}
 
 function key(supplierId: number, externalRef: string): string {
   return `${supplierId}\u0000${externalRef}`
