@@ -104,6 +104,25 @@ describe('POST /api/payments/import', () => {
     assertProblem(response, 415, 'unsupported_media_type')
   })
 
+  it('refuses a file of more than 100 000 rows as a whole (413), writing nothing', async () => {
+    const row = `${first.id},2026-04-01,1.00,`
+    const rows = Array.from({ length: 100_001 }, (_, n) => `${row}BIG-${n}`)
+    const response = await upload(operator, [HEADER, ...rows].join('\n'))
+    assertProblem(response, 413, 'too_many_rows')
+    assert.equal((await paymentsOf(first)).length, 0)
+  })
+
+  it('takes text/csv with a charset parameter', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/payments/import?dry_run=true',
+      headers: { ...operator.headers, 'content-type': 'text/csv; charset=utf-8' },
+      payload: `${HEADER}\n${first.id},2026-04-01,10.00,CHARSET-1\n`,
+    })
+    assert.equal(response.statusCode, 200, response.body)
+    assert.equal(response.json<ImportReport>().created, 1)
+  })
+
   it('lists every bad row by line and field, and writes nothing', async () => {
     await upload(operator, `${HEADER}\n${first.id},2026-06-01,50.00,KNOWN-1\n`)
     const csv = [
