@@ -1,4 +1,6 @@
+import { batchPayments, bulkInsertPayments, type BulkInsertResult } from './bulk-insert.ts'
 import { createBenchDatabase } from './database.ts'
+import { measureImport, type ImportResult } from './import.ts'
 import {
   availablePayments,
   BENCH_PASSWORD,
@@ -12,7 +14,9 @@ import { uptime, waitForQuiet } from './machine.ts'
 import type { BenchOptions } from './options.ts'
 import { explainLists, measure, measureList, type Bench, type ScenarioResult } from './run-scenario.ts'
 import {
+  addDays,
   createPayment,
+  deepCursor,
   listScenarios,
   logIn,
   paymentById,
@@ -27,6 +31,8 @@ export interface Phase {
   conditions: { uptimeBefore: string; uptimeAfter: string; quiet: boolean; waitedSeconds: number }
   scenarios: ScenarioResult[]
   explain: { scenario: string; statement: string; plan: string }[]
+  bulk?: BulkInsertResult
+  imported?: ImportResult
 }
 
 /** Registers what must be undone whatever happens (server stopped, database dropped). */
@@ -56,7 +62,9 @@ export async function measurePhase(
   say('starting Bureau (node src/main.ts serve, NODE_ENV=production, LOG_LEVEL=warn)')
   const server = await startServer(database.url, options.poolSize)
   defer(() => server.stop())
-  const tokens = await logInEveryone(server, database.client)
+  // The import alone needs the operator only (and no logins to weigh on the server's memory).
+  const onlyImport = kinds.size === 1 && kinds.has('import')
+  const tokens = await logInEveryone(server, database.client, onlyImport)
   const quiet = await waitForQuiet(options.maxLoad, options.maxWait, say)
   const uptimeBefore = uptime()
   say(`  ${uptimeBefore}`)
@@ -67,23 +75,37 @@ export async function measurePhase(
   if (kinds.has('list')) {
     const lists = listScenarios(tokens, today)
     for (const scenario of lists) scenarios.push(await measureList(bench, scenario))
+    const { rows } = await database.client.query<{ due_date: string; id: number }>(
+      'select due_date, id from payments order by due_date, id offset 4989 limit 1',
+    )
+    if (rows[0]) scenarios.push(await measure(bench, 'list', deepCursor(tokens, rows[0])))
     explain = await explainLists(database, lists)
   }
+  const limit = (options.warmup + options.duration) * 3_000
   const others: [ScenarioKind, () => Promise<Scenario>][] = [
     ['read', async () => paymentById(tokens, payments)],
-    ['write', async () => createPayment(tokens, today)],
+    ['write', async () => createPayment(tokens, today, 'spread')],
+    ['write', async () => createPayment(tokens, today, 'concentrated')],
+    [
+      'write',
+      async () =>
+        requestAnticipation(tokens, today, await availablePayments(database.client, today, limit), 'spread'),
+    ],
     [
       'write',
       async () => {
-        const limit = (options.warmup + options.duration) * 3_000
-        return requestAnticipation(tokens, today, await availablePayments(database.client, today, limit))
+        bulk = await measureBulkInsert(bench, tokens, today)
+        const batch = await batchPayments(database.client, bulk, limit)
+        return requestAnticipation(tokens, today, batch, 'concentrated')
       },
     ],
     ['login', async () => logIn(tokens.emails, BENCH_PASSWORD)],
   ]
+  let bulk: BulkInsertResult | undefined
   for (const [kind, scenario] of others) {
     if (kinds.has(kind)) scenarios.push(await measure(bench, kind, await scenario()))
   }
+  const imported = kinds.has('import') ? await runImport(bench, tokens.operator, today) : undefined
   const uptimeAfter = uptime()
   say(`  ${uptimeAfter}`)
   await server.stop()
@@ -94,14 +116,48 @@ export async function measurePhase(
     conditions: { uptimeBefore, uptimeAfter, quiet: quiet.quiet, waitedSeconds: quiet.waitedSeconds },
     scenarios,
     explain,
+    ...(bulk ? { bulk } : {}),
+    ...(imported ? { imported } : {}),
   }
+}
+
+/** The ERP's file: `--import-rows` rows in one request, then the same file again. */
+async function runImport(bench: Bench, operatorToken: string, today: string): Promise<ImportResult> {
+  const { options, database, server, say } = bench
+  say(`POST /api/payments/import of ${options.importRows} rows, then the same file again`)
+  const result = await measureImport(database.client, server, operatorToken, {
+    rows: options.importRows,
+    today,
+  })
+  say(
+    `  ${result.created} created in ${result.seconds.toFixed(2)} s (${(result.bytes / 1024 / 1024).toFixed(1)} MiB); again: ${result.resendSkipped} skipped in ${result.resendSeconds.toFixed(2)} s; CPU ${result.cpuSeconds.server.toFixed(1)} s server + ${result.cpuSeconds.postgres.toFixed(1)} s PostgreSQL; server RSS ${result.rssMbBefore.toFixed(0)} MB before (peak so far ${result.peakRssMbBefore.toFixed(0)} MB), peak ${result.peakRssMbAfter.toFixed(0)} MB after`,
+  )
+  return result
+}
+
+/** The month-end batch: one INSERT of `--bulk-payments` payments for one supplier, due in 60 days. */
+async function measureBulkInsert(bench: Bench, tokens: Tokens, today: string): Promise<BulkInsertResult> {
+  const { options, database, say } = bench
+  const supplierId = Math.min(...tokens.suppliers.keys())
+  say(`bulk INSERT of ${options.bulkPayments} payments (one supplier, one due date), in one statement`)
+  const result = await bulkInsertPayments(database.client, {
+    supplierId,
+    today,
+    dueDate: addDays(today, 60),
+    payments: options.bulkPayments,
+  })
+  say(
+    `  ${result.seconds.toFixed(2)} s; ${result.withoutCountTriggersSeconds.toFixed(2)} s with the count triggers (${result.countTriggers.join(', ')}) disabled`,
+  )
+  return result
 }
 
 async function logInEveryone(
   server: BenchServer,
   client: Parameters<typeof supplierIds>[0],
+  operatorOnly: boolean,
 ): Promise<Tokens & { emails: string[] }> {
-  const suppliers = await supplierIds(client)
+  const suppliers = operatorOnly ? new Map<string, number>() : await supplierIds(client)
   const emails = [...suppliers.keys()]
   const tokens: Tokens = {
     operator: await login(server.url, OPERATOR_EMAIL, BENCH_PASSWORD),

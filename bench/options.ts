@@ -18,11 +18,15 @@ export interface BenchOptions {
   maxWait: number
   skipPgbench: boolean
   poolSize: number
+  /** Payments in the one-statement bulk INSERT (and for the concentrated anticipations). */
+  bulkPayments: number
+  /** Rows of the CSV file the import scenario sends. */
+  importRows: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
 }
 
-const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login', 'bookings']
+const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings']
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -35,9 +39,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --max-load L            before measuring, wait for the 1-minute load average to be <= L (default 1.5)
   --max-wait S            ... for at most S seconds, then measure anyway and say so (default 600)
   --pool-size N           DATABASE_POOL_SIZE of the server (default 10, Bureau's default)
+  --bulk-payments N       payments in the one-statement bulk INSERT of one supplier's batch, which the
+                          concentrated anticipations then use (default 100000)
+  --import-rows N         rows of the CSV file POST /api/payments/import receives (default 100000)
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
-  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (supplier
+  --only KINDS            only these kinds of scenario, comma-separated: list,read,write,import,login (supplier
                           payments) and bookings (hotel search, room lists, booking; own data set) (default all)
 
 Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
@@ -57,6 +64,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'max-wait': { type: 'string', default: '600' },
       'pool-size': { type: 'string', default: '10' },
       database: { type: 'string', default: 'bureau_bench' },
+      'bulk-payments': { type: 'string', default: '100000' },
+      'import-rows': { type: 'string', default: '100000' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
       help: { type: 'boolean', default: false },
@@ -83,6 +92,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     maxWait: whole('max-wait', values['max-wait'], 0, 3600),
     skipPgbench: values['skip-pgbench'],
     poolSize: whole('pool-size', values['pool-size'], 1, 100),
+    bulkPayments: whole('bulk-payments', values['bulk-payments'], 1_000, 10_000_000),
+    importRows: whole('import-rows', values['import-rows'], 1, 100_000),
     only: kinds(values.only),
   }
 }

@@ -6,6 +6,11 @@ export const TARGETS = {
   listShareOfPgbench: 0.15,
   readP99Ms: 30,
   anticipationRps: 900,
+  paymentRps: 2_000,
+  concentratedShare: 0.9,
+  bulkFactor: 3,
+  importSeconds: 10,
+  importPeakRssMb: 300,
   scaleFactor: 1.3,
 }
 
@@ -102,15 +107,7 @@ export function checkTargets(large: Phase, small: Phase | undefined): TargetChec
       figure: `p99 ${s.http.p99Ms} ms`,
     })
   }
-  const anticipation = find('supplier POST /api/anticipations/')
-  if (anticipation) {
-    const rps = anticipation.http.requestsPerSecond
-    checks.push({
-      target: `POST /api/anticipations/ ≥ ${TARGETS.anticipationRps} req/s`,
-      met: rps >= TARGETS.anticipationRps && anticipation.http.non2xx === 0,
-      figure: `${rps.toFixed(0)} req/s, ${anticipation.http.non2xx} non-2xx`,
-    })
-  }
+  checks.push(...writeTargets(large))
   if (small) {
     for (const s of small.scenarios) {
       const l = large.scenarios.find((candidate) => candidate.name === s.name)
@@ -122,6 +119,59 @@ export function checkTargets(large: Phase, small: Phase | undefined): TargetChec
         figure: `${s.http.requestsPerSecond.toFixed(0)} vs ${l.http.requestsPerSecond.toFixed(0)} req/s (${factor.toFixed(2)}×)`,
       })
     }
+  }
+  return checks
+}
+
+/** Writes: spread throughput, concentrated ≥ 90 % of spread, and the bulk INSERT's cost of counting. */
+function writeTargets(large: Phase): TargetCheck[] {
+  const checks: TargetCheck[] = []
+  const endpoints = [
+    ['POST /api/payments/', TARGETS.paymentRps],
+    ['POST /api/anticipations/', TARGETS.anticipationRps],
+  ] as const
+  for (const [endpoint, target] of endpoints) {
+    const shaped = (shape: string) =>
+      large.scenarios.find((s) => s.name === `supplier ${endpoint} (${shape})`)
+    const spread = shaped('spread')
+    const concentrated = shaped('concentrated')
+    if (spread) {
+      const rps = spread.http.requestsPerSecond
+      checks.push({
+        target: `${endpoint} spread ≥ ${target} req/s`,
+        met: rps >= target && spread.http.non2xx === 0,
+        figure: `${rps.toFixed(0)} req/s, ${spread.http.non2xx} non-2xx`,
+      })
+    }
+    if (spread && concentrated) {
+      const share = concentrated.http.requestsPerSecond / spread.http.requestsPerSecond
+      checks.push({
+        target: `${endpoint} concentrated ≥ ${TARGETS.concentratedShare * 100} % of spread`,
+        met: share >= TARGETS.concentratedShare && concentrated.http.non2xx === 0,
+        figure: `${(share * 100).toFixed(0)} % (${concentrated.http.requestsPerSecond.toFixed(0)} / ${spread.http.requestsPerSecond.toFixed(0)} req/s)`,
+      })
+    }
+  }
+  if (large.bulk) {
+    const factor = large.bulk.seconds / large.bulk.withoutCountTriggersSeconds
+    checks.push({
+      target: `bulk INSERT of ${large.bulk.payments} payments within ${TARGETS.bulkFactor}× of it without count triggers`,
+      met: factor <= TARGETS.bulkFactor,
+      figure: `${large.bulk.seconds.toFixed(2)} s vs ${large.bulk.withoutCountTriggersSeconds.toFixed(2)} s (${factor.toFixed(2)}×)`,
+    })
+  }
+  if (large.imported) {
+    const imported = large.imported
+    checks.push({
+      target: `import of ${imported.rows} rows ≤ ${TARGETS.importSeconds} s`,
+      met: imported.seconds <= TARGETS.importSeconds,
+      figure: `${imported.seconds.toFixed(2)} s, CPU ${imported.cpuSeconds.server.toFixed(1)} + ${imported.cpuSeconds.postgres.toFixed(1)} s (again, all skipped: ${imported.resendSeconds.toFixed(2)} s)`,
+    })
+    checks.push({
+      target: `server peak RSS through the import ≤ ${TARGETS.importPeakRssMb} MB`,
+      met: imported.peakRssMbAfter <= TARGETS.importPeakRssMb,
+      figure: `${imported.peakRssMbAfter.toFixed(0)} MB (RSS before ${imported.rssMbBefore.toFixed(0)} MB, peak before ${imported.peakRssMbBefore.toFixed(0)} MB)`,
+    })
   }
   return checks
 }

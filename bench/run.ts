@@ -64,7 +64,7 @@ async function main(options: BenchOptions): Promise<void> {
       say(
         `\nThe list scenarios at ${small.payments.toLocaleString('en')} and ${large.payments.toLocaleString('en')} payments:\n\n${scaleTable(small, large)}`,
       )
-    say(`\nTargets (issue 7):\n\n${targetsTable(checks)}`)
+    say(`\nTargets:\n\n${targetsTable(checks)}`)
   }
   if (bookings) {
     say(`\nHotel bookings, ${options.connections} connections, ${options.duration} s each:\n`)

@@ -81,6 +81,16 @@ export function listScenarios(tokens: Tokens, today: string): ListScenario[] {
   ]
 }
 
+/** The operator's page 500 reached by a cursor: the payments after the 4 990th in list order. */
+export function deepCursor(tokens: Tokens, cursor: { due_date: string; id: number }): Scenario {
+  const path = `/api/payments/?cursor=${cursor.due_date}_${cursor.id}`
+  return {
+    name: 'operator GET /api/payments/?cursor= (page 500)',
+    method: 'GET',
+    next: () => ({ path, headers: bearer(tokens.operator) }),
+  }
+}
+
 /** One payment by id (random over all of them), as the operator. */
 export function paymentById(tokens: Tokens, payments: number): Scenario {
   return {
@@ -93,12 +103,16 @@ export function paymentById(tokens: Tokens, payments: number): Scenario {
   }
 }
 
-/** Suppliers registering payments owed to them, due in 30 days. */
-export function createPayment(tokens: Tokens, today: string): Scenario {
-  const nextToken = roundRobin([...tokens.suppliers.values()])
+/**
+ * Suppliers registering payments owed to them, all due in 30 days: `spread`, every supplier in turn;
+ * `concentrated`, one supplier only (as one ERP sends a month's invoices at once).
+ */
+export function createPayment(tokens: Tokens, today: string, shape: 'spread' | 'concentrated'): Scenario {
+  const all = [...tokens.suppliers.entries()].sort(([a], [b]) => a - b).map(([, token]) => token)
+  const nextToken = roundRobin(shape === 'spread' ? all : all.slice(0, 1))
   const body = JSON.stringify({ due_date: addDays(today, 30), value: '1000.00' })
   return {
-    name: 'supplier POST /api/payments/',
+    name: `supplier POST /api/payments/ (${shape})`,
     method: 'POST',
     next: () => ({
       path: '/api/payments/',
@@ -110,17 +124,19 @@ export function createPayment(tokens: Tokens, today: string): Scenario {
 
 /**
  * Suppliers asking to be paid today: each request takes the next eligible payment (status A) of the
- * pre-selected ones, with the token of the payment's own supplier.
+ * pre-selected ones, with the token of the payment's own supplier. `spread`: payments of every
+ * supplier and due date; `concentrated`: one supplier's payments, all due on one date.
  */
 export function requestAnticipation(
   tokens: Tokens,
   today: string,
   payments: { id: number; supplier_id: number }[],
+  shape: 'spread' | 'concentrated',
 ): Scenario {
   const nextPayment = roundRobin(payments)
   let used = 0
   return {
-    name: 'supplier POST /api/anticipations/',
+    name: `supplier POST /api/anticipations/ (${shape})`,
     method: 'POST',
     remaining: () => payments.length - used,
     next: () => {

@@ -6,7 +6,14 @@ import { anticipationRoutes } from './anticipations.routes.ts'
 import { createPartyGuard } from './party.ts'
 import { paymentRoutes } from './payments.routes.ts'
 import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
-import { notifySupplierJob, type Contacts } from './supplier-payments.jobs.ts'
+import {
+  foldPaymentCountsJob,
+  importSummaryJob,
+  notifySupplierJob,
+  type Contacts,
+} from './supplier-payments.jobs.ts'
+import { createImportPayments, type CompanyLookup } from './import-payments.ts'
+import { paymentImportRoutes } from './payment-imports.routes.ts'
 import { createSupplierPaymentsService } from './supplier-payments.service.ts'
 import { createSuppliersService, type CompanyNames, type SuppliersService } from './suppliers.service.ts'
 import { supplierRoutes } from './suppliers.routes.ts'
@@ -36,7 +43,7 @@ export interface SupplierPaymentsModule {
 export interface SupplierPaymentsDependencies {
   guards: Guards
   contacts: Contacts
-  companies: CompanyNames
+  companies: CompanyNames & CompanyLookup
   /** Pays approved anticipations (the payouts service); without it, approvals pay nothing. */
   earlyPayments?: EarlyPayments
 }
@@ -59,9 +66,16 @@ export function createSupplierPaymentsModule(
       approvalThreshold: optionalCents(config.approvalThresholds.earlyPayment),
     },
   )
+  const summaryJob = importSummaryJob(db, platform.emails, deps.contacts, config.paymentCurrency)
+  const importPayments = createImportPayments(
+    { db, clock: platform.clock, jobs: platform.jobs },
+    deps.companies,
+    summaryJob,
+  )
   const party = createPartyGuard(suppliers)
   const routes = [
     supplierRoutes(suppliers, deps.guards, config.publicUrl),
+    paymentImportRoutes(importPayments, deps.guards, party),
     paymentRoutes(payments, deps.guards, party, platform.idempotency, config.publicUrl),
     anticipationRoutes(payments, deps.guards, party, platform.idempotency, config.publicUrl),
   ]
@@ -69,7 +83,7 @@ export function createSupplierPaymentsModule(
     routes: async (app) => {
       for (const register of routes) await register(app)
     },
-    jobs: [notifyJob],
+    jobs: [notifyJob, summaryJob, foldPaymentCountsJob(db)],
     api: {
       supplierOfUser: suppliers.supplierOfUser,
       companyOfUser: suppliers.companyOfUser,

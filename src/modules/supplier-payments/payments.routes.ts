@@ -1,6 +1,6 @@
 import type { Guards } from '../../platform/http/guards.ts'
 import { IdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts'
-import { pageRequest, toPage } from '../../platform/http/pagination.ts'
+import { pageRequest, toCursorPage, toPage } from '../../platform/http/pagination.ts'
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { PartyGuard } from './party.ts'
@@ -30,14 +30,19 @@ export function paymentRoutes(
         schema: {
           tags: ['supplier-payments'],
           summary: 'List payments (operators: all; suppliers: their own), by due date then id',
+          description:
+            'Numbered pages (`?page=`), or a cursor (`?cursor=`, from `next`) that keeps deep pages as cheap as the first.',
           querystring: PaymentsQuery,
           response: { 200: PaymentsPage },
         },
       },
       async (request) => {
         const page = pageRequest(request.query)
-        const { count, results } = await payments.listPayments(party.partyOf(request), request.query, page)
-        return toPage(request, publicUrl, page, count, results)
+        const list = await payments.listPayments(party.partyOf(request), request.query, page)
+        if (request.query.cursor !== undefined) {
+          return toCursorPage(request, publicUrl, list.count, list.results, list.nextCursor)
+        }
+        return toPage(request, publicUrl, page, list.count, list.results)
       },
     )
 

@@ -11,6 +11,7 @@ import {
   type AnticipationTerms,
   type PaymentStatus,
 } from './anticipation-rules.ts'
+import { isCalendarDate } from './import-rows.ts'
 import { visible, type Party, type PaymentsContext } from './supplier-payments.context.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentRow } from './supplier-payments.repository.ts'
@@ -29,8 +30,14 @@ export function createPaymentsService(context: PaymentsContext) {
     }
     const supplierId = party.isOperator ? query.supplier : party.supplierId
     const today = clock.today()
-    const { count, rows } = await repository.listPayments(db, { supplierId, status, today }, page)
-    return { count, results: rows.map((row) => toPayment(row, today)) }
+    const after = parseCursor(query)
+    // One more than the page, to know whether a next page exists.
+    const window = after ? { limit: page.limit + 1, offset: 0 } : page
+    const { count, rows } = await repository.listPayments(db, { supplierId, status, today, after }, window)
+    const shown = rows.slice(0, page.limit)
+    const last = shown.at(-1)
+    const nextCursor = after && rows.length > page.limit && last ? `${last.due_date}_${last.id}` : null
+    return { count, results: shown.map((row) => toPayment(row, today)), nextCursor }
   }
 
   /** 404 unless the payment exists and the party may see it. */
@@ -126,6 +133,15 @@ function parseStatusFilter(status: string | undefined): PaymentStatus | undefine
   const upper = status.toUpperCase()
   if ((PAYMENT_STATUSES as readonly string[]).includes(upper)) return upper as PaymentStatus
   throw invalid('status', `Select a valid choice: ${PAYMENT_STATUSES.join(', ')}.`)
+}
+
+/** `?cursor=2026-04-01_1234`: the payments after that one; not together with `?page=`. */
+function parseCursor(query: PaymentsQuery): { dueDate: string; id: number } | undefined {
+  if (query.cursor === undefined) return undefined
+  if (query.page !== undefined) throw invalid('cursor', 'Give either a page or a cursor, not both.')
+  const [dueDate = '', id = ''] = query.cursor.split('_')
+  if (!isCalendarDate(dueDate)) throw invalid('cursor', 'Enter a cursor such as 2026-04-01_1234.')
+  return { dueDate, id: Number(id) }
 }
 
 function toPayment(row: PaymentRow, today: string): Payment {

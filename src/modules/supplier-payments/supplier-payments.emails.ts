@@ -42,3 +42,31 @@ export function anticipationEmail(
     footnote: 'You receive this because you act for this supplier in Bureau.',
   })
 }
+
+export interface ImportFacts {
+  payments: number
+  total: string
+  firstDueDate: string
+  lastDueDate: string
+  currency: string
+}
+
+/** The one email a supplier's user gets for the payments a file imported for them. */
+export function importSummaryEmail(
+  to: { email: string; first_name: string },
+  facts: ImportFacts,
+): EmailMessage {
+  const payments = facts.payments === 1 ? '1 payment' : `${facts.payments} payments`
+  return renderEmail(to.email, {
+    subject: 'Payments registered.',
+    greeting: `Hello ${to.first_name},`,
+    paragraphs: [`${payments} owed to you ${facts.payments === 1 ? 'was' : 'were'} registered.`],
+    facts: [
+      ['Payments', String(facts.payments)],
+      ['Total', `${facts.total} ${facts.currency}`],
+      ['First due date', facts.firstDueDate],
+      ['Last due date', facts.lastDueDate],
+    ],
+    footnote: 'You receive this because you act for this supplier in Bureau.',
+  })
+}

@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { Emails } from '../../platform/email/email-job.ts'
 import { defineJob, derivedJobId } from '../../platform/jobs/jobs.ts'
 import { formatMoney } from '../../platform/validation/money.ts'
-import { anticipationEmail } from './supplier-payments.emails.ts'
+import { anticipationEmail, importSummaryEmail } from './supplier-payments.emails.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentsDb } from './supplier-payments.repository.ts'
 
@@ -49,3 +49,50 @@ export function notifySupplierJob(db: PaymentsDb, emails: Emails, contacts: Cont
 }
 
 export type NotifySupplierJob = ReturnType<typeof notifySupplierJob>
+
+/**
+ * Every minute, folds the count rows writers kept apart (one slot per database connection, so that
+ * they never wait for each other) into the totals, so a count keeps reading about one row per status
+ * and due date. Counts are exact with or without it; folding twice does no harm.
+ */
+export function foldPaymentCountsJob(db: PaymentsDb) {
+  return defineJob({
+    name: 'supplier-payments.fold-payment-counts',
+    payload: Type.Object({}),
+    cron: '* * * * *',
+    retryLimit: 2,
+    handle: async () => {
+      await repository.foldPaymentCounts(db)
+    },
+  })
+}
+
+export const ImportSummaryPayload = Type.Object({
+  supplierId: Type.Integer({ minimum: 1 }),
+  payments: Type.Integer({ minimum: 1 }),
+  total: Type.String({ pattern: '^\\d+\\.\\d{2}$' }),
+  firstDueDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  lastDueDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+})
+
+/**
+ * Emails a supplier's user once about the payments an import registered for them (never once per
+ * payment). Enqueued in the import's transaction; the email's id is derived from this job's.
+ */
+export function importSummaryJob(db: PaymentsDb, emails: Emails, contacts: Contacts, currency: string) {
+  return defineJob({
+    name: 'supplier-payments.import-summary',
+    payload: ImportSummaryPayload,
+    retryLimit: 8,
+    retryDelaySeconds: 30,
+    handle: async (summary, { jobId }) => {
+      const supplier = await repository.findSupplier(db, summary.supplierId)
+      const contact = supplier ? await contacts.contactOf(supplier.user_id) : undefined
+      if (!contact) return
+      const message = importSummaryEmail(contact, { ...summary, currency })
+      await emails.enqueue(message, db, { id: derivedJobId(jobId, 'email') })
+    },
+  })
+}
+
+export type ImportSummaryJob = ReturnType<typeof importSummaryJob>

@@ -15,6 +15,8 @@ export type SupplierPaymentsTables = {
     /** Who registered it (null for payments registered before this was recorded). */
     created_by: number | null
     created_at: Date
+    /** The sending system's reference of an imported payment, unique per supplier (else null). */
+    external_ref: string | null
   }
   anticipations: {
     id: GeneratedAlways<number>
@@ -89,7 +91,13 @@ export async function listSuppliers(
   return { count: total.count, rows }
 }
 
-type Filter = { supplierId?: number | undefined; status?: PaymentStatus | undefined; today: string }
+type Filter = {
+  supplierId?: number | undefined
+  status?: PaymentStatus | undefined
+  today: string
+  /** Only the payments after this one in list order (a cursor). */
+  after?: { dueDate: string; id: number } | undefined
+}
 
 /**
  * Each derived status (paymentStatus in anticipation-rules.ts) as the anticipation statuses it covers
@@ -123,6 +131,12 @@ function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: 
     if (status !== undefined) branch = branch.where('payments.anticipation', '=', status)
     if (filter.supplierId !== undefined) branch = branch.where('payments.supplier_id', '=', filter.supplierId)
     if (due) branch = branch.where('payments.due_date', due, filter.today)
+    const after = filter.after
+    if (after) {
+      branch = branch.where(
+        sql<boolean>`(${sql.ref('payments.due_date')}, ${sql.ref('payments.id')}) > (cast(${after.dueDate} as date), cast(${after.id} as bigint))`,
+      )
+    }
     return sql`(${branch
       .orderBy('payments.due_date')
       .orderBy('payments.id')
@@ -139,9 +153,9 @@ function pageIds(db: PaymentsDb, filter: Filter, page: { limit: number; offset: 
 }
 
 /**
- * How many payments match, from the count tables a trigger on payments maintains (payment_counts, and
- * supplier_payment_counts per supplier): a sum over at most
- * one row per status and due date, whatever the number of payments.
+ * How many payments match, from the count tables the triggers on payments maintain (payment_counts, and
+ * supplier_payment_counts per supplier): a sum over about one row per status and due date (plus the
+ * slots written since the last fold), whatever the number of payments.
  */
 function countPayments(filter: Filter): RawBuilder<{ count: number }> {
   const { anticipations, due } = STATUS_MEANING[filter.status ?? 'any']
@@ -190,6 +204,15 @@ export async function listPayments(
     )
   const count = listed[0]?.count ?? 0
   return { count, rows: listed.filter((row): row is ListedRow & PaymentRow => row.id !== null) }
+}
+
+/**
+ * Moves the count rows each writer kept in its own slot into the totals (migration 0016); returns how
+ * many totals changed. Rows of a transaction still open are left for the next fold.
+ */
+export async function foldPaymentCounts(db: PaymentsDb): Promise<number> {
+  const { rows } = await sql<{ folded: number }>`select fold_payment_counts() as folded`.execute(db)
+  return rows[0]?.folded ?? 0
 }
 
 export async function findPayment(db: PaymentsDb, id: number): Promise<PaymentRow | undefined> {

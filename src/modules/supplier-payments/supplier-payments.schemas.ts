@@ -71,6 +71,14 @@ export const PaymentsQuery = Type.Object({
     Type.String({ maxLength: 10, description: 'A, U, PC, AN or D (case-insensitive).', examples: ['A'] }),
   ),
   supplier: Type.Optional(Id('Only this supplier’s payments (operators).')),
+  cursor: Type.Optional(
+    Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}_\\d{1,15}$',
+      description:
+        'Instead of `page`: the payments after this one in list order, given as its `due_date` and `id` (`2026-04-01_1234`); every page then costs what the first does. `next` carries the cursor of the following page (null at the end); `previous` is null.',
+      examples: ['2026-04-01_1234'],
+    }),
+  ),
   ...PageQuery,
 })
 export type PaymentsQuery = Static<typeof PaymentsQuery>
@@ -143,3 +151,34 @@ export type LogEntry = Static<typeof LogEntry>
 
 export const LogsPage = PageOf(LogEntry, 'AnticipationLogsPage')
 export const ListQuery = Type.Object({ ...PageQuery })
+
+export const ImportQuery = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Boolean({
+        description: 'Check the file and report what it would do, writing nothing.',
+        default: false,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type ImportQuery = Static<typeof ImportQuery>
+
+export const ImportReport = Type.Object(
+  {
+    dry_run: Type.Boolean({ description: 'True when nothing was written.' }),
+    rows: Type.Integer({ description: 'Payments in the file.', examples: [3] }),
+    created: Type.Integer({ description: 'Payments registered (a dry run: that would be).', examples: [2] }),
+    skipped: Type.Integer({
+      description: 'Rows whose payment was already there (same supplier, reference, due date and value).',
+      examples: [1],
+    }),
+    skipped_lines: Type.Array(Type.Integer(), {
+      description: 'The lines of the skipped rows.',
+      examples: [[4]],
+    }),
+  },
+  { title: 'ImportReport' },
+)
+export type ImportReport = Static<typeof ImportReport>

@@ -51,3 +51,24 @@ export function toPage<T>(
     results,
   }
 }
+
+/**
+ * A page reached by a cursor (keyset pagination): `next` carries the cursor after the last result, or
+ * is null at the end; there is no `previous` (cursors go forward).
+ */
+export function toCursorPage<T>(
+  request: FastifyRequest,
+  publicUrl: string,
+  count: number,
+  results: T[],
+  nextCursor: string | null,
+): Page<T> {
+  let next: string | null = null
+  if (nextCursor !== null) {
+    const url = new URL(request.url, 'http://request.invalid')
+    url.searchParams.delete('page')
+    url.searchParams.set('cursor', nextCursor)
+    next = `${publicUrl}${url.pathname}${url.search}`
+  }
+  return { count, next, previous: null, results }
+}
