@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type KyselyPlugin, type QueryResult, type UnknownRow } from 'kysely'
 import { Type, type Static } from 'typebox'
 import { createTestDatabase } from '../../../test/helpers/database.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
@@ -84,6 +84,23 @@ function createThings(now: () => Date) {
   }
 }
 
+/**
+ * Stands for a claim that vanishes (released or purged) every time between the failed insert and the
+ * read of the stored row: every read of a key answers nothing. Counts the claims attempted.
+ */
+const claimsAttempted = { count: 0 }
+const reads = new Set<unknown>()
+const vanishingReads: KyselyPlugin = {
+  transformQuery({ node, queryId }) {
+    if (node.kind === 'InsertQueryNode') claimsAttempted.count++
+    if (node.kind === 'SelectQueryNode') reads.add(queryId)
+    return node
+  },
+  async transformResult({ result, queryId }): Promise<QueryResult<UnknownRow>> {
+    return reads.delete(queryId) ? { ...result, rows: [] } : result
+  },
+}
+
 describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   const clock = fixedClock('2026-03-02T12:00:00Z')
   const things = createThings(() => clock.now())
@@ -95,7 +112,11 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
     database = await createTestDatabase()
     idempotency = createIdempotency(database.db, clock, { retentionSeconds: RETENTION_SECONDS })
     app = await createHttpServer({ config, logger: createLogger(config), tags: [] })
-    registerTestRoutes(app, idempotency, things)
+    const daily = createIdempotency(database.db, clock)
+    const vanishing = createIdempotency(database.db.withPlugin(vanishingReads), clock, {
+      retentionSeconds: RETENTION_SECONDS,
+    })
+    registerTestRoutes(app, idempotency, daily, vanishing, things)
     await app.ready()
   })
   after(async () => {
@@ -147,7 +168,8 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal(retry.statusCode, 201)
       assert.equal(retry.body, first.body)
       assert.equal(retry.headers['idempotent-replayed'], 'true')
-      assert.match(String(retry.headers['content-type']), /^application\/json/)
+      assert.equal(first.headers['content-type'], 'application/json; charset=utf-8')
+      assert.equal(retry.headers['content-type'], 'application/json; charset=utf-8')
     })
 
     it('is recognised whatever the order of the keys in the JSON body', async () => {
@@ -188,10 +210,24 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal(things.state.calls, 1)
     })
 
-    it('includes another route', async () => {
+    it('includes another route, even with the same input', async () => {
       const key = randomUUID()
       assert.equal((await post({ key })).statusCode, 201)
+      assertProblem(await post({ key, url: '/other-things/' }), 422, 'idempotency_key_reused')
       assertProblem(await post({ key, url: '/groups/1/things/' }), 422, 'idempotency_key_reused')
+    })
+
+    it('includes another number in the body', async () => {
+      const key = randomUUID()
+      assert.equal((await post({ key, payload: { name: 'lamp', details: { size: 2 } } })).statusCode, 201)
+      const other = await post({ key, payload: { name: 'lamp', details: { size: 3 } } })
+      assertProblem(other, 422, 'idempotency_key_reused')
+    })
+
+    it('names the route by its pattern, not by the URL it was called with', async () => {
+      const key = randomUUID()
+      assert.equal((await post({ key, url: '/groups/7/things/' })).statusCode, 201)
+      assert.equal((await storedKey(database, ACTORS.alice!.userId, key)).path, '/groups/:group/things/')
     })
   })
 
@@ -235,6 +271,15 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
     assert.equal(things.state.calls, 1)
   })
 
+  it('gives up with a 409 after 3 attempts when a claim keeps vanishing before it can be read', async () => {
+    const key = randomUUID()
+    assert.equal((await post({ key })).statusCode, 201)
+    claimsAttempted.count = 0
+    assertProblem(await post({ key, url: '/vanishing/things/' }), 409, 'idempotency_request_in_progress')
+    assert.equal(claimsAttempted.count, 3)
+    assert.equal(things.state.calls, 1)
+  })
+
   describe('a failed creation', () => {
     it('releases the key after an unexpected error (500), so a retry runs', async () => {
       const key = randomUUID()
@@ -260,6 +305,7 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       const retry = await post({ key })
       assert.equal(retry.statusCode, 409)
       assert.equal(retry.json<Problem>().code, 'idempotency_response_lost')
+      assert.match(retry.json<Problem>().detail, /carried out, but its response could not be sent/)
       assert.equal(retry.headers['idempotent-replayed'], 'true')
       assert.equal(things.state.calls, 1)
     })
@@ -271,6 +317,19 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal((await post({ key })).statusCode, 201)
       assert.equal(things.state.calls, 2)
     })
+
+    for (const [kind, status] of [
+      ['unauthenticated', 401],
+      ['rate_limited', 429],
+    ] as const) {
+      it(`releases the key after a ${kind} AppError (${status}), so a retry runs`, async () => {
+        const key = randomUUID()
+        things.state.failures.push(new AppError(kind, 'try_again', 'Try again.'))
+        assertProblem(await post({ key }), status, 'try_again')
+        assert.equal((await post({ key })).statusCode, 201)
+        assert.equal(things.state.calls, 2)
+      })
+    }
 
     it('stores a client error (4xx AppError) and replays it, without running again', async () => {
       const key = randomUUID()
@@ -293,6 +352,8 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       const retry = await post({ key })
       assert.equal(retry.headers['idempotent-replayed'], 'true')
       assert.deepEqual(retry.json<Problem>().errors, { name: ['This name is taken.'] })
+      assert.equal(retry.statusCode, 400)
+      assert.match(String(retry.headers['content-type']), /^application\/problem\+json/)
       assert.equal(things.state.calls, 1)
     })
   })
@@ -326,6 +387,16 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal(things.state.calls, 2)
       const retry = await post({ key })
       assert.equal(retry.body, later.body)
+    })
+
+    it('is kept 24 hours by default', async () => {
+      const key = randomUUID()
+      await post({ key, url: '/daily/things/' })
+      clock.advance(24 * 60 * 60 * 1000 - 1000)
+      assert.equal((await post({ key, url: '/daily/things/' })).headers['idempotent-replayed'], 'true')
+      clock.advance(2000)
+      assert.equal((await post({ key, url: '/daily/things/' })).headers['idempotent-replayed'], undefined)
+      assert.equal(things.state.calls, 2)
     })
 
     it('is deleted by purgeExpired, which keeps the keys still in use', async () => {
@@ -367,6 +438,17 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal(things.state.calls, 0)
     })
 
+    it('is checked on a route whose schema forgot it: 400 for a space inside, or 201 characters', async () => {
+      for (const key of ['two words', 'k'.repeat(201)]) {
+        const errors = assertInvalid(await post({ key, url: '/unchecked/things/' }))
+        assert.deepEqual(errors, {
+          'idempotency-key': ['Use 1 to 200 visible ASCII characters (a UUID is recommended).'],
+        })
+      }
+      assert.equal(things.state.calls, 0)
+      assert.equal((await post({ key: randomUUID(), url: '/unchecked/things/' })).statusCode, 201)
+    })
+
     it('needs an authenticated caller, since keys are per user', async () => {
       assertProblem(
         await post({ key: randomUUID(), url: '/open/things/', token: '' }),
@@ -378,13 +460,35 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
 
     it('is documented in the OpenAPI document', async () => {
       const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
-        paths: Record<string, { post: { parameters: { name: string; in: string; description: string }[] } }>
+        paths: Record<
+          string,
+          {
+            post: {
+              parameters: {
+                name: string
+                in: string
+                description: string
+                example?: string
+              }[]
+            }
+          }
+        >
       }>()
       const parameter = document.paths['/things/']?.post.parameters.find(
         ({ name }) => name === 'idempotency-key',
       )
       assert.equal(parameter?.in, 'header')
-      assert.match(parameter.description, /UUID/)
+      for (const promise of [
+        /UUID v4 is recommended/,
+        /remembered for 24 hours/,
+        /returns the first response \(header `Idempotent-Replayed: true`\) without doing the operation again/,
+        /a different request is a 422 \(`idempotency_key_reused`\)/,
+        /still runs is a 409 \(`idempotency_request_in_progress`\)/,
+        /whose response failed is a 409 \(`idempotency_response_lost`\): look the result up instead/,
+      ]) {
+        assert.match(parameter.description, promise)
+      }
+      assert.equal(parameter.example, '5f0c4d8e-1b2a-4c3d-9e8f-7a6b5c4d3e2f')
     })
   })
 })
@@ -392,6 +496,8 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
 function registerTestRoutes(
   app: App,
   idempotency: Idempotency,
+  daily: Idempotency,
+  vanishing: Idempotency,
   things: ReturnType<typeof createThings>,
 ): void {
   const guards = createGuards(async (token) => {
@@ -412,6 +518,25 @@ function registerTestRoutes(
     },
     async (request, reply) =>
       idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // Another route taking the same input: a key used on one is a different request on the other.
+  app.post('/other-things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
+    idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // A route that forgot IdempotencyHeaders in its schema: the key is still checked.
+  app.post(
+    '/unchecked/things/',
+    { preHandler: [guards.authenticate], schema: { body: NewThing, response: { 201: Thing } } },
+    async (request, reply) =>
+      idempotency.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // Keys whose stored row can never be read back (see vanishingReads).
+  app.post('/vanishing/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
+    vanishing.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // Keys kept for the default time.
+  app.post('/daily/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
+    daily.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
   )
   // A route that forgot its guard: a key still needs an authenticated caller.
   app.post('/open/things/', { schema }, async (request, reply) =>
