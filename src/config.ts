@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { Reader, type Env } from './config-reader.ts'
+import { readSso, type SsoConfig } from './config-sso.ts'
 
 /**
  * The only reader of process.env. Every variable is parsed once at boot into a typed object; all
@@ -83,6 +84,8 @@ export interface Config {
   approvalThresholds: { complaintRefund: string | undefined; earlyPayment: string | undefined }
   /** Complaints one user may file in any 24 hours. */
   complaintsPerDay: number
+  /** Single sign-on with OpenID Connect providers (OIDC_<NAME>_*), and where it lands. */
+  sso: SsoConfig
   payouts: {
     /** manual: recorded for a person to pay and mark paid; wise: paid through Wise's API. */
     provider: 'manual' | 'wise'
@@ -200,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
       earlyPayment: read.optionalMoney('APPROVAL_THRESHOLD_EARLY_PAYMENT'),
     },
     complaintsPerDay: read.integer('COMPLAINTS_PER_DAY', 10, 1, 1_000_000),
+    sso: readSso(read, problems),
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
