@@ -43,6 +43,8 @@ export async function startServer(databaseUrl: string, poolSize: number): Promis
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
       BUSINESS_TIMEZONE: 'UTC',
       LOG_LEVEL: 'warn',
+      // Served as in production, on a port of its own that no other process holds.
+      METRICS_PORT: '0',
     },
   })
   let output = ''

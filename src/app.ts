@@ -104,6 +104,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
     logger: platform.logger,
     redis: platform.redis,
     tags: TAGS,
+    metrics: platform.metrics,
   })
 
   registerHealthRoutes(app, readinessChecks(platform))

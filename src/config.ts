@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { Reader, type Env } from './config-reader.ts'
 import { readSso, type SsoConfig } from './config-sso.ts'
+import { readTelemetry, tracingEnabled, type TelemetryConfig } from './config-telemetry.ts'
 
 /**
  * The only reader of process.env. Every variable is parsed once at boot into a typed object; all
@@ -86,6 +87,8 @@ export interface Config {
   complaintsPerDay: number
   /** Single sign-on with OpenID Connect providers (OIDC_<NAME>_*), and where it lands. */
   sso: SsoConfig
+  /** Metrics and error reports (traces are switched on before start-up: see `tracingSettings`). */
+  telemetry: TelemetryConfig
   payouts: {
     /** manual: recorded for a person to pay and mark paid; wise: paid through Wise's API. */
     provider: 'manual' | 'wise'
@@ -204,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     complaintsPerDay: read.integer('COMPLAINTS_PER_DAY', 10, 1, 1_000_000),
     sso: readSso(read, problems),
+    telemetry: readTelemetry(read, nodeEnv),
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
@@ -238,6 +242,11 @@ function readPayouts(read: Reader): Pick<Config, 'refundCurrency' | 'payouts'> {
       },
     },
   }
+}
+
+/** Whether this process exports traces (OTEL_* variables); for the `--import` hook. */
+export function tracingSettings(env: Env = process.env): { enabled: boolean } {
+  return { enabled: tracingEnabled(env) }
 }
 
 /**

@@ -13,7 +13,9 @@ import { createJobs, defineJob, type Jobs } from './jobs/jobs.ts'
 import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
+import { createMetrics, type Metrics } from './telemetry/metrics.ts'
 import { createPayoutsFromConfig, type Payouts } from './payouts/index.ts'
+import { observeDatabase } from './database-metrics.ts'
 import { createAudit, type Audit } from './audit/index.ts'
 import { createApprovals, type Approvals } from './approvals/index.ts'
 
@@ -21,6 +23,8 @@ import { createApprovals, type Approvals } from './approvals/index.ts'
 export interface Platform {
   readonly config: Config
   readonly logger: Logger
+  /** Prometheus metrics of this process (served on METRICS_PORT by the servers). */
+  readonly metrics: Metrics
   readonly clock: Clock
   readonly database: Database
   readonly db: Db
@@ -89,9 +93,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     logger.warn({ err: error }, 'redis connection error')
   })
   const cache = createCache(config, redis, clock)
+  const metrics = createMetrics()
+  const runsJobs = (options.role ?? 'all') !== 'api'
   const jobs = createJobs(database, logger, {
-    maintenance: (options.role ?? 'all') !== 'api',
+    maintenance: runsJobs,
     timeZone: config.businessTimezone,
+    metrics,
   })
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
@@ -116,9 +123,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const audit = createAudit(clock)
   const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock, audit })
   jobs.register(payouts.jobs)
+  observeDatabase(metrics, database, runsJobs ? jobs : undefined)
   return {
     config,
     logger,
+    metrics,
     clock,
     database,
     db: database.db,

@@ -18,6 +18,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
+import type { Metrics } from '../telemetry/metrics.ts'
 import { invalidFields } from '../errors.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
@@ -44,6 +45,8 @@ export interface HttpServerOptions {
   /** Shared store for rate limits across replicas; in-process when absent. */
   redis?: Redis | undefined
   tags: OpenApiTag[]
+  /** Times every request by its route template. */
+  metrics?: Pick<Metrics, 'observeRequest'>
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -105,6 +108,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  const { metrics } = options
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      // The route's template, never the path: ids in labels would make a series per id.
+      const route = request.routeOptions.url ?? 'unmatched'
+      metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    })
+  }
   app.addHook('preValidation', async (request) => {
     // First of all: every later step walks these values, and some of them recursively.
     const body = Buffer.isBuffer(request.body) ? undefined : request.body

@@ -6,6 +6,7 @@ import type { Database } from '../database/database.ts'
 import { withOpenTransaction, type QueryRunner } from '../database/transaction.ts'
 import { findJob, listJobs, type JobFilter, type JobSummary, type RetryOutcome } from './job-admin.ts'
 import type { Logger } from '../telemetry/logger.ts'
+import type { Metrics } from '../telemetry/metrics.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
 
 /** What a handler knows about the job it runs. */
@@ -105,6 +106,8 @@ export interface Jobs {
   ping(): Promise<void>
   /** Jobs waiting in the dead-letter queue. */
   deadLetterCount(): Promise<number>
+  /** Jobs not yet done, and failed ones, by queue and state (for metrics). */
+  countByState(): Promise<{ queue: string; state: string; count: number }[]>
   /** Every job, newest first, optionally in one state (for admins). */
   list(
     filter: JobFilter,
@@ -133,6 +136,8 @@ export interface JobsOptions {
    * Workers do; API-only processes only enqueue.
    */
   maintenance: boolean
+  /** Counts and times every attempt. */
+  metrics?: Pick<Metrics, 'observeJob'>
 }
 
 export function createJobs(database: Database, logger: Logger, options: JobsOptions): Jobs {
@@ -158,6 +163,19 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
   }
 
   async function runOne(job: JobWithMetadata<unknown>): Promise<JobResult<object>> {
+    const started = performance.now()
+    const result = await attempt(job)
+    const outcome =
+      result.status === 'completed'
+        ? 'completed'
+        : result.status === 'failed' && job.retryCount < job.retryLimit
+          ? 'retried'
+          : 'failed'
+    options.metrics?.observeJob(job.name, outcome, (performance.now() - started) / 1000)
+    return result
+  }
+
+  async function attempt(job: JobWithMetadata<unknown>): Promise<JobResult<object>> {
     const { definition, check } = known(job.name)
     const attempt = job.retryCount + 1
     const log = logger.child({ job: job.name, jobId: job.id, attempt })
@@ -308,6 +326,15 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
         [name, singletonKey],
       )
       return (rows as { live: boolean }[])[0]?.live === true
+    },
+
+    async countByState() {
+      const { rows } = await db.executeSql(
+        `select name as queue, state::text as state, count(*)::int as count from ${SCHEMA}.job
+          where state in ('created', 'retry', 'active', 'failed') group by name, state`,
+        [],
+      )
+      return rows as { queue: string; state: string; count: number }[]
     },
 
     async deadLetterCount() {
