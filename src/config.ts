@@ -245,8 +245,8 @@ function readPayouts(read: Reader): Pick<Config, 'refundCurrency' | 'payouts'> {
 }
 
 /** Whether this process exports traces (OTEL_* variables); for the `--import` hook. */
-export function tracingSettings(env: Env = process.env): { enabled: boolean } {
-  return { enabled: tracingEnabled(env) }
+export function tracingSettings(env: Env = process.env): { enabled: boolean; exporter: string | undefined } {
+  return { enabled: tracingEnabled(env), exporter: env.OTEL_TRACES_EXPORTER?.trim() }
 }
 
 /**

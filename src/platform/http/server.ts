@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { Metrics } from '../telemetry/metrics.ts'
+import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
 import { invalidFields } from '../errors.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
@@ -108,6 +109,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  if (tracingActive()) {
+    app.addHook('onRequest', async (request) => {
+      // The template, not the path: a span name per id would make every request its own operation.
+      if (request.routeOptions.url !== undefined) nameRequestSpan(request.method, request.routeOptions.url)
+    })
+  }
   const { metrics } = options
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {
