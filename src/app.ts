@@ -105,6 +105,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
     redis: platform.redis,
     tags: TAGS,
     metrics: platform.metrics,
+    errorReports: platform.errorReports,
   })
 
   registerHealthRoutes(app, readinessChecks(platform))

@@ -4,10 +4,10 @@ export interface TelemetryConfig {
   /** Where Prometheus scrapes `/metrics`: a port of its own, on loopback unless told otherwise. */
   metrics: { host: string; port: number }
   /** Error reports to Sentry (or a compatible service) when `dsn` is set. */
-  sentry: { dsn: string | undefined; environment: string; release: string | undefined }
+  sentry: { dsn: string | undefined; environment: string; release: string }
 }
 
-export function readTelemetry(read: Reader, nodeEnv: string): TelemetryConfig {
+export function readTelemetry(read: Reader, nodeEnv: string, version: string): TelemetryConfig {
   return {
     metrics: {
       host: read.string('METRICS_HOST', '127.0.0.1'),
@@ -16,7 +16,7 @@ export function readTelemetry(read: Reader, nodeEnv: string): TelemetryConfig {
     sentry: {
       dsn: read.optionalUrl('SENTRY_DSN', ['http:', 'https:']),
       environment: read.string('SENTRY_ENVIRONMENT', nodeEnv),
-      release: read.optionalString('SENTRY_RELEASE'),
+      release: read.string('SENTRY_RELEASE', `bureau@${version}`),
     },
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Reader, type Env } from './config-reader.ts'
 import { readSso, type SsoConfig } from './config-sso.ts'
 import { readTelemetry, tracingEnabled, type TelemetryConfig } from './config-telemetry.ts'
@@ -207,7 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     complaintsPerDay: read.integer('COMPLAINTS_PER_DAY', 10, 1, 1_000_000),
     sso: readSso(read, problems),
-    telemetry: readTelemetry(read, nodeEnv),
+    telemetry: readTelemetry(read, nodeEnv, packageVersion()),
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
@@ -242,6 +243,12 @@ function readPayouts(read: Reader): Pick<Config, 'refundCurrency' | 'payouts'> {
       },
     },
   }
+}
+
+/** Bureau's version, from package.json (the default release of error reports). */
+function packageVersion(): string {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json')
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
 }
 
 /** Whether this process exports traces (OTEL_* variables); for the `--import` hook. */

@@ -14,6 +14,7 @@ import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
 import { createMetrics, type Metrics } from './telemetry/metrics.ts'
+import { createErrorReports, type ErrorReports } from './telemetry/error-reports.ts'
 import { createPayoutsFromConfig, type Payouts } from './payouts/index.ts'
 import { observeDatabase } from './database-metrics.ts'
 import { createAudit, type Audit } from './audit/index.ts'
@@ -25,6 +26,8 @@ export interface Platform {
   readonly logger: Logger
   /** Prometheus metrics of this process (served on METRICS_PORT by the servers). */
   readonly metrics: Metrics
+  /** Unexpected errors of requests and jobs, to Sentry when SENTRY_DSN is set. */
+  readonly errorReports: ErrorReports
   readonly clock: Clock
   readonly database: Database
   readonly db: Db
@@ -94,11 +97,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   })
   const cache = createCache(config, redis, clock)
   const metrics = createMetrics()
+  const errorReports = await createErrorReports(config.telemetry.sentry)
   const runsJobs = (options.role ?? 'all') !== 'api'
   const jobs = createJobs(database, logger, {
     maintenance: runsJobs,
     timeZone: config.businessTimezone,
     metrics,
+    errorReports,
   })
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
@@ -128,6 +133,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     config,
     logger,
     metrics,
+    errorReports,
     clock,
     database,
     db: database.db,
@@ -147,6 +153,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       storage.close()
       redis?.disconnect()
       await database.close()
+      await errorReports.flush(2000)
     },
   }
 }

@@ -19,8 +19,9 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { Metrics } from '../telemetry/metrics.ts'
+import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
-import { invalidFields } from '../errors.ts'
+import { AppError, invalidFields } from '../errors.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
@@ -48,6 +49,8 @@ export interface HttpServerOptions {
   tags: OpenApiTag[]
   /** Times every request by its route template. */
   metrics?: Pick<Metrics, 'observeRequest'>
+  /** Told of the errors answered with a 500 (never of 4xx). */
+  errorReports?: Pick<ErrorReports, 'requestFailed'>
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -101,7 +104,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
-  app.setErrorHandler(errorHandler)
+  app.setErrorHandler(reportingUnexpected(options.errorReports))
   // JSON only: a text/plain body is a 415, not a string that then fails validation.
   app.removeContentTypeParser('text/plain')
   app.decorateRequest('actor', null)
@@ -185,6 +188,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, logLevel: 'warn' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
+}
+
+/** The error handler, telling `reports` of the errors no rule expected: those answered with a 5xx. */
+function reportingUnexpected(reports: HttpServerOptions['errorReports']): typeof errorHandler {
+  if (!reports) return errorHandler
+  return (error, request, reply) => {
+    const sent = errorHandler(error, request, reply)
+    if (reply.statusCode >= 500 && !(error instanceof AppError)) {
+      reports.requestFailed(error, {
+        requestId: request.id,
+        method: request.method,
+        route: request.routeOptions.url,
+        userId: request.actor?.userId,
+      })
+    }
+    return sent
+  }
 }
 
 /**

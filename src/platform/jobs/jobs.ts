@@ -7,6 +7,7 @@ import { withOpenTransaction, type QueryRunner } from '../database/transaction.t
 import { findJob, listJobs, type JobFilter, type JobSummary, type RetryOutcome } from './job-admin.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { Metrics } from '../telemetry/metrics.ts'
+import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { inJobSpan, traceCarrier } from '../telemetry/tracing.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
 
@@ -141,6 +142,8 @@ export interface JobsOptions {
   maintenance: boolean
   /** Counts and times every attempt. */
   metrics?: Pick<Metrics, 'observeJob'>
+  /** Told of every failed attempt. */
+  errorReports?: Pick<ErrorReports, 'jobFailed'>
 }
 
 export function createJobs(database: Database, logger: Logger, options: JobsOptions): Jobs {
@@ -199,6 +202,7 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       return { id: job.id, status: 'completed' }
     } catch (error) {
       log.warn({ err: error, final }, final ? 'job failed; dead-lettered' : 'job failed; will retry')
+      options.errorReports?.jobFailed(error, { queue: job.name, jobId: job.id, attempt, final })
       return {
         id: job.id,
         status: 'failed',
