@@ -61,6 +61,53 @@ describe('configuration defaults', () => {
     })
   })
 
+  // Every default that README.md's configuration table or .env.example states: setting the variable
+  // to the documented value must give exactly the configuration of not setting it.
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+  const VARIABLE = /^[A-Z][A-Z0-9_]*$/
+  const readmeDefaults = new Map<string, string | undefined>()
+  for (const line of readFileSync(path.join(root, 'README.md'), 'utf8').split('\n')) {
+    const cells = /^\| `([^`]+)` +\| (.*?) +\|/.exec(line)
+    if (!cells?.[1] || !VARIABLE.test(cells[1])) continue
+    // A default that is one literal (`5`, `30s`); described ones (_(none)_, `smtp` if …) are not values.
+    const literal = /^`([^`]*)`$/.exec(cells[2] ?? '')?.[1]
+    readmeDefaults.set(cells[1], literal)
+  }
+  /** Defaults derived from another variable: `http://localhost:$PORT`, `PUBLIC_URL`. */
+  const derived = (value: string) => value.includes('$') || readmeDefaults.has(value)
+  const exampleDefaults = new Map<string, string>()
+  for (const line of readFileSync(path.join(root, '.env.example'), 'utf8').split('\n')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)
+    if (match?.[1] !== undefined) exampleDefaults.set(match[1], match[2] ?? '')
+  }
+
+  it('README.md and .env.example document the same variables, with the same defaults', () => {
+    assert.ok(readmeDefaults.size > 40 && exampleDefaults.size > 40, 'both lists were read')
+    assert.deepEqual([...readmeDefaults.keys()].sort(), [...exampleDefaults.keys()].sort())
+    for (const [name, value] of readmeDefaults) {
+      const example = exampleDefaults.get(name)
+      // An empty line in .env.example leaves the variable unset: the default applies.
+      if (value !== undefined && !derived(value) && example !== '') assert.equal(example, value, name)
+    }
+  })
+
+  for (const [source, defaults] of [
+    ['README.md', readmeDefaults],
+    ['.env.example', exampleDefaults],
+  ] as const) {
+    it(`every default that ${source} states is the default loaded`, () => {
+      const unset = loadConfig({})
+      let checked = 0
+      for (const [name, value] of defaults) {
+        // Derived defaults have tests of their own (PUBLIC_URL follows PORT, …).
+        if (value === undefined || derived(value)) continue
+        assert.deepEqual(loadConfig({ [name]: value }), unset, `${name}=${value} is not the default`)
+        checked += 1
+      }
+      assert.ok(checked >= 35, `only ${checked} defaults checked`)
+    })
+  }
+
   it('DATA_DIR is resolved to an absolute path', () => {
     assert.equal(loadConfig({ DATA_DIR: 'var/bureau' }).dataDir, path.resolve('var/bureau'))
   })

@@ -302,6 +302,34 @@ describe('a complaint refunded through Wise', () => {
     )
   })
 
+  it('funds nothing when the complaint is deleted while its fund-payout job prepares the transfer at Wise', async () => {
+    const { complaint } = await newComplaint()
+    // Approved before any prepare-payout run: the fund-payout job has to prepare the transfer itself.
+    assert.equal((await decide(t, approver, complaint.id, 'approve')).statusCode, 200)
+    const payout = await refundOf(t, operator, complaint.id)
+    const { wiseProvider } = payoutJobs()
+    const deletedMeanwhile: PayoutProvider = {
+      ...wiseProvider,
+      prepare: async (target, record) => {
+        const ids = await wiseProvider.prepare(target, record)
+        const deleted = await t.app.inject({
+          method: 'DELETE',
+          url: `/api/complaints/${complaint.id}`,
+          headers: admin.headers,
+        })
+        assert.equal(deleted.statusCode, 204, deleted.body)
+        return ids
+      },
+    }
+    await payoutJobs(deletedMeanwhile).fund(payout.id)
+    await t.platform.jobs.drain()
+    assert.equal((await payoutById(payout.id)).status, 'cancelled')
+    assert.deepEqual(
+      (await transfersOf(payout)).map((transfer) => [transfer.status, transfer.fundings]),
+      [['cancelled', 0]],
+    )
+  })
+
   it('fails the payout with Wise’s reason when Wise refuses, and a retry goes on from there', async () => {
     const { complaint } = await newComplaint()
     wise.fault({ method: 'POST', path: /^\/v1\/transfers$/, status: 422 })

@@ -697,6 +697,14 @@ describe('login lockout (LOGIN_LOCKOUT_THRESHOLD=3)', () => {
     assert.equal((await requestTokens(t, user.email, user.password)).statusCode, 200)
   })
 
+  it('remembers failures of the last hour: 2, then 1 more 59 minutes later, lock the account', async () => {
+    const user = await createUser(t)
+    await failLogins(user.email, 2)
+    t.clock.advance(59 * 60 * 1000)
+    await failLogins(user.email, 1)
+    assert.equal((await requestTokens(t, user.email, user.password)).statusCode, 429)
+  })
+
   it('counts simultaneous wrong passwords one by one: only 3 of 10 are checked, the rest are refused as locked', async () => {
     const user = await createUser(t)
     const responses = await Promise.all(

@@ -40,4 +40,8 @@ describe('loginAccountKey', () => {
   it('is a SHA-256 hex digest, so the email cannot be read from it', () => {
     assert.match(loginAccountKey('ana@example.com'), /^[0-9a-f]{64}$/)
   })
+
+  it('keeps addresses apart that only upper-casing would merge (ß and ss)', () => {
+    assert.notEqual(loginAccountKey('straße@example.com'), loginAccountKey('STRASSE@example.com'))
+  })
 })

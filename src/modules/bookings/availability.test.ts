@@ -51,6 +51,23 @@ describe('roomsLeft', () => {
     assert.equal(fullestNight(booked, stay('2026-03-05', '2026-03-09')), 1)
   })
 
+  it('counts a departure before an arrival on the same day, in whatever order the bookings come', () => {
+    const arriving = stay('2026-03-07', '2026-03-09')
+    const leaving = stay('2026-03-05', '2026-03-07')
+    assert.equal(fullestNight([arriving, leaving], stay('2026-03-05', '2026-03-09')), 1)
+    assert.equal(fullestNight([leaving, arriving], stay('2026-03-05', '2026-03-09')), 1)
+    assert.equal(fullestNight([arriving, leaving, arriving], stay('2026-03-05', '2026-03-09')), 2)
+  })
+
+  it('counts only the nights of the stay: bookings around it do not add up outside it', () => {
+    // Two bookings share the night of the 3rd, before the stay; inside it only one room is taken.
+    const booked = [stay('2026-03-01', '2026-03-05'), stay('2026-03-03', '2026-03-04')]
+    assert.equal(fullestNight(booked, stay('2026-03-04', '2026-03-06')), 1)
+    // And after it: the 10th has two, the stay ends on the 9th.
+    const later = [stay('2026-03-08', '2026-03-12'), stay('2026-03-10', '2026-03-11')]
+    assert.equal(fullestNight(later, stay('2026-03-07', '2026-03-10')), 1)
+  })
+
   it('counts stays centuries ahead as it counts next week’s (by arrivals and departures, not by night)', () => {
     const booked = [
       stay('9999-11-30', '9999-12-02'),

@@ -51,15 +51,16 @@ export function stayProblems(
 }
 
 /**
- * The most confirmed bookings on any one night of `stay`: a sweep over the arrivals and departures
- * inside it, so its cost follows the number of bookings, not the length of the stay.
+ * The most confirmed bookings on any one night of `stay`: a sweep over the arrivals and departures of
+ * the bookings that share a night with it, so its cost follows the number of bookings, not the length
+ * of the stay. Those bookings all leave after the stay starts and arrive before it ends, so the count
+ * only rises before the stay and only falls after it: its highest point is a night of the stay.
  */
 export function fullestNight(confirmed: readonly Stay[], stay: Stay): number {
   const changes: { date: string; delta: number }[] = []
   for (const booking of confirmed) {
-    const from = booking.dateFrom > stay.dateFrom ? booking.dateFrom : stay.dateFrom
-    const to = booking.dateTo < stay.dateTo ? booking.dateTo : stay.dateTo
-    if (from < to) changes.push({ date: from, delta: 1 }, { date: to, delta: -1 })
+    if (overlaps(booking, stay))
+      changes.push({ date: booking.dateFrom, delta: 1 }, { date: booking.dateTo, delta: -1 })
   }
   // Nights are half-open: on one date, departures come before arrivals.
   changes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.delta - b.delta))

@@ -132,7 +132,9 @@ describe('checkBankAccount', () => {
   describe('either an IBAN or a domestic account', () => {
     it('refuses both at once, as a whole', () => {
       const { errors } = check({ ...DOMESTIC_ACCOUNT, iban: 'BR1800360305000010009795493C1' })
-      assert.deepEqual(Object.keys(errors), ['non_field_errors'])
+      assert.deepEqual(errors, {
+        non_field_errors: ['Give either an IBAN or a domestic account (bank, branch, number), not both.'],
+      })
     })
 
     it('refuses an IBAN with even one domestic part', () => {
@@ -142,7 +144,9 @@ describe('checkBankAccount', () => {
 
     it('refuses neither, as a whole', () => {
       const { errors } = check({ holder_name: 'Acme', currency: 'BRL', country: 'BR' })
-      assert.deepEqual(Object.keys(errors), ['non_field_errors'])
+      assert.deepEqual(errors, {
+        non_field_errors: ['Give either an IBAN or a domestic account (bank_code, branch, account_number).'],
+      })
     })
   })
 

@@ -318,3 +318,21 @@ describe('anticipationProblem: when a payment may be anticipated to a date', () 
     assert.match(problem.message, /before the payment’s due date/)
   })
 })
+
+describe('the edges of the arithmetic', () => {
+  it('refuses to divide by zero rather than give a number', () => {
+    assert.throws(() => divideHalfEven(1n, 0n), { name: 'RangeError', message: /Division by zero/ })
+  })
+
+  it('divides by a negative denominator as by the positive one with the sign moved up', () => {
+    assert.equal(divideHalfEven(7n, -2n), -4n)
+    assert.equal(divideHalfEven(-7n, -2n), 4n)
+  })
+
+  it('gives an annual rate of 0.0000 for no days or no discount, never a division by zero', () => {
+    assert.equal(effectiveAnnualRate(100_000n, 1_600n, 0), '0.0000')
+    assert.equal(effectiveAnnualRate(100_000n, 1_600n, -3), '0.0000')
+    assert.equal(effectiveAnnualRate(100_000n, 0n, 16), '0.0000')
+    assert.equal(effectiveAnnualRate(100_000n, -1_600n, 16), '0.0000')
+  })
+})

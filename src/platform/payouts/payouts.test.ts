@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import type { ShownPayout } from '../../../test/helpers/complaints.ts'
 import { AppError } from '../errors.ts'
 import type { NewPayout } from './index.ts'
+import { findPayout, startFunding } from './payouts.repository.ts'
 
 let t: TestApp
 let operator: SignedInUser
@@ -136,5 +137,27 @@ describe('the payouts state machine', () => {
       [seen.status, seen.failure_reason, seen.recipient],
       ['failed', 'No default account in EUR.', null],
     )
+  })
+
+  it('starts funding only an approved payout: on a pending, prepared, cancelled, failed or funded one it changes nothing', async () => {
+    const now = new Date('2026-05-01T10:00:00Z')
+    for (const status of ['pending', 'prepared', 'cancelled', 'failed', 'funded']) {
+      const payout = await t.platform.payouts.create(db(), newPayout(), SYSTEM)
+      await setStatus(payout.id, status, status === 'failed' ? 'Refused.' : null)
+      const before = await findPayout(db(), payout.id)
+      assert.equal(await startFunding(db(), payout.id, now), undefined, status)
+      assert.deepEqual(await findPayout(db(), payout.id), before, status)
+    }
+  })
+
+  it('starts funding an approved payout once: a second start keeps the first moment', async () => {
+    const input = newPayout()
+    const payout = await t.platform.payouts.create(db(), input, SYSTEM)
+    await t.platform.payouts.approve(db(), subjectOf(input), [operator.id], SYSTEM)
+    const first = await startFunding(db(), payout.id, new Date('2026-05-01T10:00:00Z'))
+    const second = await startFunding(db(), payout.id, new Date('2026-05-01T11:00:00Z'))
+    assert.deepEqual(first?.funding_started_at, new Date('2026-05-01T10:00:00Z'))
+    assert.deepEqual(second?.funding_started_at, new Date('2026-05-01T10:00:00Z'))
+    assert.equal(second.status, 'approved')
   })
 })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { getCountrySpecifications } from 'ibantools'
 import { ibanCountry, ibanProblem, normalizeIban } from './iban.ts'
 
 /** Published examples of real IBANs (the banks' and registries' own). */
@@ -109,6 +110,79 @@ describe('malformed IBANs', () => {
   ]) {
     it(`explains what an IBAN looks like when given ${JSON.stringify(garbage)}`, () => {
       assert.match(ibanProblem(garbage)!, /^Enter a valid IBAN: two letters, two check digits/)
+    })
+  }
+})
+
+/*
+ * Every country's layout against an independent transcription of the SWIFT IBAN Registry (the
+ * ibantools package's country specifications): an IBAN built to the registry's layout, with letters
+ * wherever the registry allows them, must be accepted, and one with a digit where only letters go
+ * must be refused.
+ */
+describe('the registry’s layout of every country', () => {
+  const specifications = getCountrySpecifications()
+  /**
+   * Where the transcription is stricter or looser than the SWIFT registry's own notation, Bureau follows
+   * the registry: Belarus and the Dominican Republic start with `4!c` (letters or digits), and Turkey's
+   * sixth character is `1!n`, a digit.
+   */
+  const FOLLOWING_THE_REGISTRY: Record<string, { accepted: string; refused?: string }> = {
+    BY: { accepted: '1234' + '5678' + 'ABCD1234EFGH5678' },
+    DO: { accepted: '1234' + '00000000001234567890' },
+    TR: { accepted: '00061' + '0' + '0519786457841326', refused: '00061' + 'A' + '0519786457841326' },
+  }
+  const registry = Object.entries(specifications).filter(
+    ([country, spec]) => spec.IBANRegistry && spec.bban_regexp && !(country in FOLLOWING_THE_REGISTRY),
+  )
+
+  /** The blocks of a BBAN expression such as ^[A-Z]{4}[0-9]{20}$. */
+  function blocksOf(expression: string): { kind: 'digits' | 'letters' | 'both'; size: number }[] {
+    return [...expression.matchAll(/\[([^\]]+)\]\{(\d+)\}/g)].map((block) => {
+      const characters = block[1] ?? ''
+      const digits = characters.includes('0-9')
+      const letters = characters.includes('A-Z')
+      return { kind: digits && letters ? 'both' : digits ? 'digits' : 'letters', size: Number(block[2]) }
+    })
+  }
+
+  /** The IBAN of `country` with `bban`, its check digits computed (mod 97, ISO 7064). */
+  function withCheckDigits(country: string, bban: string): string {
+    const rearranged = `${bban}${country}00`.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55))
+    const remainder = Array.from(rearranged).reduce((sum, digit) => (sum * 10 + Number(digit)) % 97, 0)
+    return `${country}${String(98 - remainder).padStart(2, '0')}${bban}`
+  }
+
+  function bbanOf(blocks: ReturnType<typeof blocksOf>): string {
+    const fill = { digits: '7', letters: 'K', both: 'B' }
+    return blocks.map((block) => fill[block.kind].repeat(block.size)).join('')
+  }
+
+  it('reads a layout for every registry country (the transcription is there)', () => {
+    assert.ok(registry.length >= 80, `${registry.length} countries`)
+  })
+
+  for (const [country, { accepted, refused }] of Object.entries(FOLLOWING_THE_REGISTRY)) {
+    it(`follows the SWIFT registry’s notation for ${country}`, () => {
+      assert.equal(ibanProblem(withCheckDigits(country, accepted)), undefined)
+      if (refused) assert.notEqual(ibanProblem(withCheckDigits(country, refused)), undefined)
+    })
+  }
+
+  for (const [country, spec] of registry) {
+    const blocks = blocksOf(spec.bban_regexp ?? '')
+    it(`accepts ${country} IBANs of ${spec.chars} characters in the registry’s layout, and refuses a digit where letters go`, () => {
+      const iban = withCheckDigits(country, bbanOf(blocks))
+      assert.equal(iban.length, spec.chars)
+      assert.equal(ibanProblem(iban), undefined, iban)
+      const lettersAt = blocks.findIndex((block) => block.kind === 'letters')
+      if (lettersAt >= 0) {
+        const spoiled = blocks.map((block, index) =>
+          index === lettersAt ? { ...block, kind: 'digits' as const } : block,
+        )
+        const wrong = withCheckDigits(country, bbanOf(spoiled))
+        assert.notEqual(ibanProblem(wrong), undefined, wrong)
+      }
     })
   }
 })

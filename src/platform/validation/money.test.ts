@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { formatCents, formatMoney, parseMoney, toCents } from './money.ts'
+import { formatCents, formatMoney, optionalCents, parseMoney, toCents } from './money.ts'
 
 const NOT_AN_AMOUNT = 'Enter an amount such as 1000.00.'
 const TOO_MANY_DECIMALS = 'Use at most 2 decimal places.'
@@ -128,6 +128,17 @@ describe('toCents', () => {
 
   it('throws on text that is not an amount', () => {
     assert.throws(() => toCents('ten'), /Not an amount: ten/)
+  })
+})
+
+describe('optionalCents', () => {
+  it('reads an amount in cents and leaves no amount as none', () => {
+    assert.equal(optionalCents('1000.50'), 100_050n)
+    assert.equal(optionalCents(undefined), undefined)
+  })
+
+  it('throws on a setting that is not an amount, as toCents does', () => {
+    assert.throws(() => optionalCents('ten'), /Not an amount: ten/)
   })
 })
 

@@ -1,8 +1,9 @@
 /**
  * Money as decimal strings with two places ("1000.00"), never as floats. Requests may send a JSON
- * number or a string; both are read digit by digit.
+ * number or a string; both are read digit by digit. A JSON number keeps its decimal spelling
+ * (1000.5 → "1000.5"); one JavaScript spells with an exponent (1e21, 1e-7), Infinity and NaN do not
+ * read as an amount.
  */
-export const MONEY_PATTERN = '^-?\\d+(\\.\\d{1,2})?$'
 
 export interface MoneyLimits {
   /** Smallest allowed value, inclusive unless `exclusiveMin`. */
@@ -14,9 +15,10 @@ export interface MoneyLimits {
 
 /** The amount in cents, or a message saying why the input is not an amount. */
 export function parseMoney(input: string | number, limits: MoneyLimits = {}): bigint | string {
-  const text = typeof input === 'number' ? numberToText(input) : input.trim()
-  if (text === undefined || !/^-?\d{1,15}(\.\d+)?$/.test(text)) return 'Enter an amount such as 1000.00.'
-  const [whole = '0', fraction = ''] = text.replace('-', '').split('.')
+  const text = typeof input === 'number' ? String(input) : input.trim()
+  if (!/^-?\d{1,15}(\.\d+)?$/.test(text)) return 'Enter an amount such as 1000.00.'
+  // split() always gives at least one part: the whole number.
+  const [whole, fraction = ''] = text.replace('-', '').split('.') as [string, string?]
   if (fraction.length > 2) return 'Use at most 2 decimal places.'
   const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'))
   const value = text.startsWith('-') ? -cents : cents
@@ -49,6 +51,7 @@ export function optionalCents(amount: string | undefined): bigint | undefined {
 /** 123450n → "1234.50" */
 export function formatCents(cents: bigint): string {
   const sign = cents < 0n ? '-' : ''
+  // Stryker disable next-line EqualityOperator: equivalent — -0n is 0n.
   const absolute = cents < 0n ? -cents : cents
   return `${sign}${absolute / 100n}.${(absolute % 100n).toString().padStart(2, '0')}`
 }
@@ -56,11 +59,4 @@ export function formatCents(cents: bigint): string {
 /** A database numeric as text ("1000", "1000.5") → "1000.00". */
 export function formatMoney(amount: string): string {
   return formatCents(toCents(amount))
-}
-
-/** JSON numbers keep their decimal spelling (1000.5 → "1000.5"); exponents are refused. */
-function numberToText(value: number): string | undefined {
-  if (!Number.isFinite(value)) return undefined
-  const text = String(value)
-  return /e/i.test(text) ? undefined : text
 }
