@@ -20,6 +20,8 @@ export interface BenchOptions {
   poolSize: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
+  /** Run the server with tracing on, exporting to a local collector stub. */
+  tracing: boolean
 }
 
 const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'login', 'bookings']
@@ -39,6 +41,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --skip-pgbench          do not run the SQL ceiling with pgbench
   --only KINDS            only these kinds of scenario, comma-separated: list,read,write,login (supplier
                           payments) and bookings (hotel search, room lists, booking; own data set) (default all)
+  --tracing               run the server with OpenTelemetry tracing on, exporting (OTLP/HTTP) to a local
+                          collector stub that accepts and discards the spans (default off)
 
 Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
 `
@@ -59,6 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       database: { type: 'string', default: 'bureau_bench' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
+      tracing: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -84,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     skipPgbench: values['skip-pgbench'],
     poolSize: whole('pool-size', values['pool-size'], 1, 100),
     only: kinds(values.only),
+    tracing: values.tracing,
   }
 }
 
