@@ -252,8 +252,16 @@ function packageVersion(): string {
 }
 
 /** Whether this process exports traces (OTEL_* variables); for the `--import` hook. */
-export function tracingSettings(env: Env = process.env): { enabled: boolean; exporter: string | undefined } {
-  return { enabled: tracingEnabled(env), exporter: env.OTEL_TRACES_EXPORTER?.trim() }
+export function tracingSettings(env: Env = process.env): {
+  enabled: boolean
+  exporter: string | undefined
+  serviceName: string
+} {
+  return {
+    enabled: tracingEnabled(env),
+    exporter: env.OTEL_TRACES_EXPORTER?.trim(),
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'bureau',
+  }
 }
 
 /**

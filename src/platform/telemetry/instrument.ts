@@ -8,7 +8,7 @@ import { tracingSettings } from '../../config.ts'
 const settings = tracingSettings()
 if (settings.enabled) {
   const { startTracing } = await import('./tracing-sdk.ts')
-  const sdk = await startTracing({ exporter: settings.exporter })
+  const sdk = await startTracing({ exporter: settings.exporter, serviceName: settings.serviceName })
   // The spans still buffered when the process ends are sent before it exits.
   process.once('beforeExit', () => {
     void sdk.shutdown()

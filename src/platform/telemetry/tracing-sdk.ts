@@ -15,6 +15,8 @@ export interface TracingOptions {
   spanProcessors?: SpanProcessor[]
   /** OTEL_TRACES_EXPORTER, read by config.ts. */
   exporter?: string | undefined
+  /** OTEL_SERVICE_NAME, or bureau. */
+  serviceName?: string
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startTracing(options: TracingOptions = {}): Promise<NodeSD
     new BatchSpanProcessor({ exporter: exporterFor(options.exporter) }),
   ]
   const sdk = new NodeSDK({
-    serviceName: 'bureau',
+    serviceName: options.serviceName ?? 'bureau',
     spanProcessors: processors.map((processor) => new RedactingSpanProcessor(processor)),
     instrumentations: [
       // Health checks are polled every few seconds; a trace each would bury the real ones.
