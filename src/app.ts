@@ -16,7 +16,11 @@ import type { Platform } from './platform/platform.ts'
 
 const TAGS = [
   { name: 'platform', description: 'Health and readiness.' },
-  { name: 'auth', description: 'Accounts, login, tokens and the caller’s own profile.' },
+  {
+    name: 'auth',
+    description:
+      'Accounts, login, single sign-on with OpenID Connect providers, tokens and the caller’s own profile and linked identities.',
+  },
   { name: 'users', description: 'Admin management of users and roles.' },
   {
     name: 'companies',
