@@ -117,8 +117,10 @@ export async function measureBookings(
   say('generating hotels, room types and bookings in SQL, then VACUUM ANALYZE')
   const base = await generateBookingData(database.client, BENCH_HOTELS, today)
   say(describeData(base))
-  say('starting Bureau (node src/main.ts serve, NODE_ENV=production, LOG_LEVEL=warn)')
-  const server = await startServer(database.url, options.poolSize)
+  say(
+    `starting Bureau (node src/main.ts serve, NODE_ENV=production, LOG_LEVEL=warn, tracing ${options.tracing ? 'on' : 'off'})`,
+  )
+  const server = await startServer(database.url, options.poolSize, options.tracing)
   defer(() => server.stop())
   const tokens: string[] = []
   for (let n = 1; n <= 10; n++) tokens.push(await login(server.url, guestEmail(n), BENCH_PASSWORD))

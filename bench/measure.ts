@@ -59,8 +59,10 @@ export async function measurePhase(
   say(
     `  ${data.payments} payments, ${data.anticipations} anticipations, ${data.logs} log rows in ${data.seconds.toFixed(1)} s`,
   )
-  say('starting Bureau (node src/main.ts serve, NODE_ENV=production, LOG_LEVEL=warn)')
-  const server = await startServer(database.url, options.poolSize)
+  say(
+    `starting Bureau (node src/main.ts serve, NODE_ENV=production, LOG_LEVEL=warn, tracing ${options.tracing ? 'on' : 'off'})`,
+  )
+  const server = await startServer(database.url, options.poolSize, options.tracing)
   defer(() => server.stop())
   // The import alone needs the operator only (and no logins to weigh on the server's memory).
   const onlyImport = kinds.size === 1 && kinds.has('import')
@@ -108,6 +110,9 @@ export async function measurePhase(
   const imported = kinds.has('import') ? await runImport(bench, tokens.operator, today) : undefined
   const uptimeAfter = uptime()
   say(`  ${uptimeAfter}`)
+  const exported = server.exported()
+  if (exported)
+    say(`  the collector stub received ${exported.requests} exports, ${exported.bytes} bytes of spans`)
   await server.stop()
   await database.drop()
   return {

@@ -24,6 +24,8 @@ export interface BenchOptions {
   importRows: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
+  /** Run the server with tracing on, exporting to a local collector stub. */
+  tracing: boolean
 }
 
 const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings']
@@ -46,6 +48,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --skip-pgbench          do not run the SQL ceiling with pgbench
   --only KINDS            only these kinds of scenario, comma-separated: list,read,write,import,login (supplier
                           payments) and bookings (hotel search, room lists, booking; own data set) (default all)
+  --tracing               run the server with OpenTelemetry tracing on, exporting (OTLP/HTTP) to a local
+                          collector stub that accepts and discards the spans (default off)
 
 Environment: BENCH_DATABASE_URL, the admin connection (default postgres://root@127.0.0.1:5432/postgres).
 `
@@ -68,6 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'import-rows': { type: 'string', default: '100000' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
+      tracing: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -95,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     bulkPayments: whole('bulk-payments', values['bulk-payments'], 1_000, 10_000_000),
     importRows: whole('import-rows', values['import-rows'], 1, 100_000),
     only: kinds(values.only),
+    tracing: values.tracing,
   }
 }
 

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startCollectorStub, type CollectorStub } from './collector.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const READY_TIMEOUT_MS = 60_000
@@ -15,17 +16,26 @@ export interface BenchServer {
   pid: number
   /** The last lines the server wrote (it logs at warn: normally nothing). */
   output(): string
+  /** What the collector stub received, when tracing. */
+  exported(): { requests: number; bytes: number } | undefined
   stop(): Promise<void>
 }
 
 /**
- * Starts Bureau as production would run it (`node src/main.ts serve`, NODE_ENV=production, warn-level
- * logs) on a free port of 127.0.0.1, and waits until /ready answers.
+ * Starts Bureau as production would run it (`npm run serve`: the telemetry hook, then
+ * `src/main.ts serve`, NODE_ENV=production, warn-level logs) on a free port of 127.0.0.1, and waits
+ * until /ready answers. With `tracing`, spans are exported to a local collector stub.
  */
-export async function startServer(databaseUrl: string, poolSize: number): Promise<BenchServer> {
+export async function startServer(
+  databaseUrl: string,
+  poolSize: number,
+  tracing = false,
+): Promise<BenchServer> {
   const port = await freePort()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bureau-bench-'))
-  const child = spawn(process.execPath, ['src/main.ts', 'serve'], {
+  const collector: CollectorStub | undefined = tracing ? await startCollectorStub() : undefined
+  const args = ['--import', './src/platform/telemetry/instrument.ts', 'src/main.ts', 'serve']
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -43,6 +53,9 @@ export async function startServer(databaseUrl: string, poolSize: number): Promis
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
       BUSINESS_TIMEZONE: 'UTC',
       LOG_LEVEL: 'warn',
+      // Served as in production, on a port of its own that no other process holds.
+      METRICS_PORT: '0',
+      ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url } : {}),
     },
   })
   let output = ''
@@ -63,6 +76,7 @@ export async function startServer(databaseUrl: string, poolSize: number): Promis
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
     await stopChild(child, exited)
+    await collector?.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
   try {
@@ -71,7 +85,7 @@ export async function startServer(databaseUrl: string, poolSize: number): Promis
     await stop()
     throw new Error(`Bureau did not start: ${(error as Error).message}\n${output}`, { cause: error })
   }
-  return { url, pid: child.pid ?? 0, output: () => output, stop }
+  return { url, pid: child.pid ?? 0, output: () => output, exported: () => collector?.received(), stop }
 }
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {

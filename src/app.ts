@@ -16,7 +16,11 @@ import type { Platform } from './platform/platform.ts'
 
 const TAGS = [
   { name: 'platform', description: 'Health and readiness.' },
-  { name: 'auth', description: 'Accounts, login, tokens and the caller’s own profile.' },
+  {
+    name: 'auth',
+    description:
+      'Accounts, login, single sign-on with OpenID Connect providers, tokens and the caller’s own profile and linked identities.',
+  },
   { name: 'users', description: 'Admin management of users and roles.' },
   {
     name: 'companies',
@@ -104,6 +108,8 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
     logger: platform.logger,
     redis: platform.redis,
     tags: TAGS,
+    metrics: platform.metrics,
+    errorReports: platform.errorReports,
   })
 
   registerHealthRoutes(app, readinessChecks(platform))

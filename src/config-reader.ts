@@ -18,6 +18,13 @@ export class Reader {
     this.problems = problems
   }
 
+  /** Names of the variables that are set and match `pattern` (families such as OIDC_<NAME>_ISSUER). */
+  namesMatching(pattern: RegExp): string[] {
+    return Object.keys(this.env)
+      .filter((name) => pattern.test(name) && this.raw(name) !== undefined)
+      .sort()
+  }
+
   /** An empty variable counts as unset, as in most .env tooling. */
   private raw(name: string): string | undefined {
     const value = this.env[name]?.trim()

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Reader, type Env } from './config-reader.ts'
+import { readSso, type SsoConfig } from './config-sso.ts'
+import { readTelemetry, tracingEnabled, type TelemetryConfig } from './config-telemetry.ts'
 
 /**
  * The only reader of process.env. Every variable is parsed once at boot into a typed object; all
@@ -83,6 +86,10 @@ export interface Config {
   approvalThresholds: { complaintRefund: string | undefined; earlyPayment: string | undefined }
   /** Complaints one user may file in any 24 hours. */
   complaintsPerDay: number
+  /** Single sign-on with OpenID Connect providers (OIDC_<NAME>_*), and where it lands. */
+  sso: SsoConfig
+  /** Metrics and error reports (traces are switched on before start-up: see `tracingSettings`). */
+  telemetry: TelemetryConfig
   payouts: {
     /** manual: recorded for a person to pay and mark paid; wise: paid through Wise's API. */
     provider: 'manual' | 'wise'
@@ -200,6 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
       earlyPayment: read.optionalMoney('APPROVAL_THRESHOLD_EARLY_PAYMENT'),
     },
     complaintsPerDay: read.integer('COMPLAINTS_PER_DAY', 10, 1, 1_000_000),
+    sso: readSso(read, problems),
+    telemetry: readTelemetry(read, nodeEnv, packageVersion()),
   }
   if (config.payouts.provider === 'wise' && !config.payouts.wise.apiToken) {
     problems.push('PAYOUT_PROVIDER=wise needs WISE_API_TOKEN.')
@@ -233,6 +242,25 @@ function readPayouts(read: Reader): Pick<Config, 'refundCurrency' | 'payouts'> {
         timeoutMs: read.duration('WISE_TIMEOUT', 15) * 1000,
       },
     },
+  }
+}
+
+/** Bureau's version, from package.json (the default release of error reports). */
+function packageVersion(): string {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json')
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+}
+
+/** Whether this process exports traces (OTEL_* variables); for the `--import` hook. */
+export function tracingSettings(env: Env = process.env): {
+  enabled: boolean
+  exporter: string | undefined
+  serviceName: string
+} {
+  return {
+    enabled: tracingEnabled(env),
+    exporter: env.OTEL_TRACES_EXPORTER?.trim(),
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'bureau',
   }
 }
 

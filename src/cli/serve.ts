@@ -7,6 +7,7 @@ import { isCorruptionError } from '../platform/database/errors.ts'
 import { migrateToLatest } from '../platform/database/migrations.ts'
 import { CommandError, startControlServer, type ControlServer } from '../platform/control/control.ts'
 import { createPlatform, embeddedDatabaseFolder, type Platform } from '../platform/platform.ts'
+import { startMetricsServer } from '../platform/telemetry/metrics.ts'
 import { seedDemoData } from '../seed.ts'
 import { dataCommands } from './data-commands.ts'
 
@@ -46,11 +47,13 @@ export async function runServer(config: Config, command: ServerCommand, args: st
   if (app) await app.listen({ host: config.host, port: config.port })
   const port = app ? (app.server.address() as AddressInfo).port : null
   const control = await openControl(platform, () => modules, port)
+  const metrics = await startMetricsServer(platform.metrics, config.telemetry.metrics, logger)
   logger.info(
     {
       role: roles.role,
       database: platform.database.kind,
       ...(app ? { url: config.publicUrl, docs: `${config.publicUrl}/docs` } : {}),
+      ...(metrics ? { metrics: `http://${config.telemetry.metrics.host}:${metrics.port}/metrics` } : {}),
       ...(roles.work ? { workerConcurrency: config.workerConcurrency } : {}),
     },
     'Bureau is ready',
@@ -58,6 +61,7 @@ export async function runServer(config: Config, command: ServerCommand, args: st
   stopOnSignals(platform, async () => {
     await control?.close()
     await app?.close()
+    await metrics?.close()
   })
 }
 

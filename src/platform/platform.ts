@@ -13,7 +13,10 @@ import { createJobs, defineJob, type Jobs } from './jobs/jobs.ts'
 import { Type } from 'typebox'
 import { createStorage, type StorageDriver } from './storage/index.ts'
 import { createLogger, type Logger } from './telemetry/logger.ts'
+import { createMetrics, type Metrics } from './telemetry/metrics.ts'
+import { createErrorReports, type ErrorReports } from './telemetry/error-reports.ts'
 import { createPayoutsFromConfig, type Payouts } from './payouts/index.ts'
+import { observeDatabase } from './database-metrics.ts'
 import { createAudit, type Audit } from './audit/index.ts'
 import { createApprovals, type Approvals } from './approvals/index.ts'
 
@@ -21,6 +24,10 @@ import { createApprovals, type Approvals } from './approvals/index.ts'
 export interface Platform {
   readonly config: Config
   readonly logger: Logger
+  /** Prometheus metrics of this process (served on METRICS_PORT by the servers). */
+  readonly metrics: Metrics
+  /** Unexpected errors of requests and jobs, to Sentry when SENTRY_DSN is set. */
+  readonly errorReports: ErrorReports
   readonly clock: Clock
   readonly database: Database
   readonly db: Db
@@ -89,9 +96,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     logger.warn({ err: error }, 'redis connection error')
   })
   const cache = createCache(config, redis, clock)
+  const metrics = createMetrics()
+  const errorReports = await createErrorReports(config.telemetry.sentry)
+  const runsJobs = (options.role ?? 'all') !== 'api'
   const jobs = createJobs(database, logger, {
-    maintenance: (options.role ?? 'all') !== 'api',
+    maintenance: runsJobs,
     timeZone: config.businessTimezone,
+    metrics,
+    errorReports,
   })
   const mailer = options.mailer ?? createMailer(config, logger)
   const emailJob = sendEmailJob(mailer, database.db, clock, new URL(config.publicUrl).hostname)
@@ -116,9 +128,12 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const audit = createAudit(clock)
   const payouts = createPayoutsFromConfig(config, { db: database.db, jobs, clock, audit })
   jobs.register(payouts.jobs)
+  observeDatabase(metrics, database, runsJobs ? jobs : undefined)
   return {
     config,
     logger,
+    metrics,
+    errorReports,
     clock,
     database,
     db: database.db,
@@ -138,6 +153,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       storage.close()
       redis?.disconnect()
       await database.close()
+      await errorReports.flush(2000)
     },
   }
 }

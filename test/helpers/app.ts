@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { fixedClock, type FixedClock } from '../../src/platform/clock.ts'
 import type { App } from '../../src/platform/http/server.ts'
 import { createPlatform, type Platform } from '../../src/platform/platform.ts'
+import type { Logger } from '../../src/platform/telemetry/logger.ts'
 import { createTestDatabase } from './database.ts'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789'
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** Where the fixed clock starts (default 2026-03-02T12:00:00Z). */
   now?: string
+  /** Where logs go (default: nowhere, LOG_LEVEL=silent). */
+  logger?: Logger
   /** Runs before the modules start (to register extra jobs, for instance). */
   beforeStart?: (platform: Platform) => void
 }
@@ -53,7 +56,12 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = fixedClock(options.now ?? '2026-03-02T12:00:00Z', config.businessTimezone)
   const database = await createTestDatabase()
   // Tests run jobs explicitly with `platform.jobs.drain()`; no background worker or housekeeping.
-  const platform = await createPlatform(config, { clock, database, role: 'api' })
+  const platform = await createPlatform(config, {
+    clock,
+    database,
+    role: 'api',
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
   options.beforeStart?.(platform)
   const app = await buildApp(platform)
   return {

@@ -14,7 +14,15 @@ const MAIN = path.join(PROJECT_ROOT, 'src', 'main.ts')
  */
 export function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME }
-  return { ...env, NODE_ENV: 'development', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', ...extra }
+  return {
+    ...env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    METRICS_PORT: '0',
+    ...extra,
+  }
 }
 
 export interface CommandResult {

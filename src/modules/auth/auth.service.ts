@@ -164,7 +164,7 @@ export function createAuthService(
     )
   }
 
-  /** Opens a session for a user who proved who they are (password now; SSO later). */
+  /** Opens a session for a user who proved who they are (a password, or an identity provider). */
   async function startSession(user: UserRow): Promise<TokenPair> {
     const sessionId = randomUUID()
     const refresh = newRefreshToken()
@@ -331,6 +331,7 @@ export function createAuthService(
     createAccount,
     register,
     login,
+    startSession,
     refresh,
     logout,
     resolveActor,
@@ -372,7 +373,7 @@ export function toUser(row: UserRow): User {
 
 /**
  * Whether the user proved their email address. The one thing money routes check: a verification
- * link, a password reset, or (once SSO exists) an identity provider asserting `email_verified` all
+ * link, a password reset, or an identity provider asserting `email_verified` all
  * set the same column.
  */
 export function isVerified(row: UserRow): boolean {

@@ -9,6 +9,11 @@ import { authRoutes } from './auth.routes.ts'
 import { createAuthService, type AuthService, type NewAccount, type SupplierOfUser } from './auth.service.ts'
 import { userRoutes } from './users.routes.ts'
 import { createUsersService } from './users.service.ts'
+import { createIdentitiesService } from './identities.service.ts'
+import { createOidcProviders } from './oidc-providers.ts'
+import { createSsoSignIn } from './sso-sign-in.ts'
+import type { SsoTables } from './sso.repository.ts'
+import { ssoRoutes } from './sso.routes.ts'
 
 export type { NewAccount }
 
@@ -59,14 +64,31 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
     platform.audit,
     deps.supplierOfUser ?? (async () => undefined),
   )
+  const providers = createOidcProviders(config.sso.providers, {
+    redirectUri: (name) => `${config.publicUrl}/api/auth/sso/${name}/callback`,
+  })
+  const ssoDb = platform.db.$extendTables<SsoTables>()
+  const signIn = createSsoSignIn({
+    db: ssoDb,
+    clock: platform.clock,
+    providers,
+    startSession: auth.startSession,
+  })
+  const identities = createIdentitiesService(ssoDb, providers, config.publicUrl)
   const guards = createGuards(auth.resolveActor)
   const ownRoutes = authRoutes(auth, guards, { loginRateLimitPerMinute: config.loginRateLimitPerMinute })
   const adminRoutes = userRoutes(users, guards, config.publicUrl)
   const recoveryRoutes = accountRecoveryRoutes(recovery, guards, config.loginRateLimitPerMinute)
+  const signInRoutes = ssoRoutes(signIn, identities, guards, {
+    publicUrl: config.publicUrl,
+    successUrl: config.sso.successUrl,
+    rateLimitPerMinute: config.loginRateLimitPerMinute,
+  })
   return {
     routes: async (app) => {
       await ownRoutes(app)
       await recoveryRoutes(app)
+      await signInRoutes(app)
       await adminRoutes(app)
     },
     jobs: [],

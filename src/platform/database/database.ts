@@ -32,7 +32,16 @@ export interface Database {
   readonly lock: EmbeddedLock | undefined
   /** Throws when the database does not answer. */
   ping(): Promise<void>
+  /** The PostgreSQL pool's connections now; undefined on the embedded database (one connection). */
+  poolStats(): PoolStats | undefined
   close(): Promise<void>
+}
+
+export interface PoolStats {
+  inUse: number
+  idle: number
+  /** Queries waiting for a connection. */
+  waiting: number
 }
 
 export type DatabaseLocation =
@@ -103,7 +112,12 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     pool.on('error', () => undefined)
     if (location.preparedStatements ?? true) prepareStatements(pool)
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
-    return handle(db, 'postgres', undefined, undefined)
+    const stats = () => ({
+      inUse: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    })
+    return handle(db, 'postgres', undefined, undefined, stats)
   }
   if (location.dataDir === 'memory') return openPglite(undefined, undefined)
   const lock = lockFolder(location.dataDir, location.owner ?? { command: 'unknown', port: null })
@@ -148,12 +162,14 @@ function handle(
   kind: Database['kind'],
   pglite: PGlite | undefined,
   lock: EmbeddedLock | undefined,
+  poolStats: () => PoolStats | undefined = () => undefined,
 ): Database {
   return {
     db,
     kind,
     pglite,
     lock,
+    poolStats,
     ping: async () => {
       await sql`select 1`.execute(db)
     },

@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import { inQuerySpan } from '../telemetry/tracing.ts'
 
 /**
  * Kysely over embedded PGlite. PGlite is a single connection, so the driver hands it to one holder at a
@@ -45,7 +46,7 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.client.query<R>(query.sql, [...query.parameters])
+    const result = await inQuerySpan(query.sql, () => this.client.query<R>(query.sql, [...query.parameters]))
     return result.affectedRows === undefined
       ? { rows: result.rows }
       : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) }

@@ -18,7 +18,10 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
-import { invalidFields } from '../errors.ts'
+import type { Metrics } from '../telemetry/metrics.ts'
+import type { ErrorReports } from '../telemetry/error-reports.ts'
+import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
+import { AppError, invalidFields } from '../errors.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
@@ -44,6 +47,10 @@ export interface HttpServerOptions {
   /** Shared store for rate limits across replicas; in-process when absent. */
   redis?: Redis | undefined
   tags: OpenApiTag[]
+  /** Times every request by its route template. */
+  metrics?: Pick<Metrics, 'observeRequest'>
+  /** Told of the errors answered with a 500 (never of 4xx). */
+  errorReports?: Pick<ErrorReports, 'requestFailed'>
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -97,7 +104,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
-  app.setErrorHandler(errorHandler)
+  app.setErrorHandler(reportingUnexpected(options.errorReports))
   // JSON only: a text/plain body is a 415, not a string that then fails validation.
   app.removeContentTypeParser('text/plain')
   app.decorateRequest('actor', null)
@@ -105,6 +112,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  if (tracingActive()) {
+    app.addHook('onRequest', async (request) => {
+      // The template, not the path: a span name per id would make every request its own operation.
+      if (request.routeOptions.url !== undefined) nameRequestSpan(request.method, request.routeOptions.url)
+    })
+  }
+  const { metrics } = options
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      // The route's template, never the path: ids in labels would make a series per id.
+      const route = request.routeOptions.url ?? 'unmatched'
+      metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    })
+  }
   app.addHook('preValidation', async (request) => {
     // First of all: every later step walks these values, and some of them recursively.
     const body = Buffer.isBuffer(request.body) ? undefined : request.body
@@ -167,6 +188,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, logLevel: 'warn' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
+}
+
+/** The error handler, telling `reports` of the errors no rule expected: those answered with a 5xx. */
+function reportingUnexpected(reports: HttpServerOptions['errorReports']): typeof errorHandler {
+  if (!reports) return errorHandler
+  return (error, request, reply) => {
+    const sent = errorHandler(error, request, reply)
+    if (reply.statusCode >= 500 && !(error instanceof AppError)) {
+      reports.requestFailed(error, {
+        requestId: request.id,
+        method: request.method,
+        route: request.routeOptions.url,
+        userId: request.actor?.userId,
+      })
+    }
+    return sent
+  }
 }
 
 /**

@@ -6,6 +6,9 @@ import type { Database } from '../database/database.ts'
 import { withOpenTransaction, type QueryRunner } from '../database/transaction.ts'
 import { findJob, listJobs, type JobFilter, type JobSummary, type RetryOutcome } from './job-admin.ts'
 import type { Logger } from '../telemetry/logger.ts'
+import type { Metrics } from '../telemetry/metrics.ts'
+import type { ErrorReports } from '../telemetry/error-reports.ts'
+import { inJobSpan, traceCarrier } from '../telemetry/tracing.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
 
 /** What a handler knows about the job it runs. */
@@ -105,6 +108,8 @@ export interface Jobs {
   ping(): Promise<void>
   /** Jobs waiting in the dead-letter queue. */
   deadLetterCount(): Promise<number>
+  /** Jobs not yet done, and failed ones, by queue and state (for metrics). */
+  countByState(): Promise<{ queue: string; state: string; count: number }[]>
   /** Every job, newest first, optionally in one state (for admins). */
   list(
     filter: JobFilter,
@@ -123,6 +128,8 @@ export interface Jobs {
 /** Where jobs go once their retries are used up: kept for a person to inspect and re-drive. */
 export const DEAD_LETTER_QUEUE = 'dead-letter'
 const MAX_RETRY_DELAY_SECONDS = 3600
+/** Where a job's data carries the trace context it was enqueued in (only while tracing). */
+const TRACE_KEY = '__trace'
 const SCHEMA = 'pgboss'
 
 export interface JobsOptions {
@@ -133,6 +140,10 @@ export interface JobsOptions {
    * Workers do; API-only processes only enqueue.
    */
   maintenance: boolean
+  /** Counts and times every attempt. */
+  metrics?: Pick<Metrics, 'observeJob'>
+  /** Told of every failed attempt. */
+  errorReports?: Pick<ErrorReports, 'jobFailed'>
 }
 
 export function createJobs(database: Database, logger: Logger, options: JobsOptions): Jobs {
@@ -158,20 +169,40 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
   }
 
   async function runOne(job: JobWithMetadata<unknown>): Promise<JobResult<object>> {
+    const started = performance.now()
+    const { payload, enqueuedIn } = withoutTraceContext(job.data)
+    const run = { queue: job.name, jobId: job.id, attempt: job.retryCount + 1, enqueuedIn }
+    const result = await inJobSpan(
+      run,
+      () => attempt(job, payload),
+      (done) => (done.status === 'completed' ? undefined : done.status),
+    )
+    const outcome =
+      result.status === 'completed'
+        ? 'completed'
+        : result.status === 'failed' && job.retryCount < job.retryLimit
+          ? 'retried'
+          : 'failed'
+    options.metrics?.observeJob(job.name, outcome, (performance.now() - started) / 1000)
+    return result
+  }
+
+  async function attempt(job: JobWithMetadata<unknown>, payload: unknown): Promise<JobResult<object>> {
     const { definition, check } = known(job.name)
     const attempt = job.retryCount + 1
     const log = logger.child({ job: job.name, jobId: job.id, attempt })
-    if (!check.Check(job.data)) {
-      const problems = check.Errors(job.data).map((error) => `${error.instancePath || '/'} ${error.message}`)
+    if (!check.Check(payload)) {
+      const problems = check.Errors(payload).map((error) => `${error.instancePath || '/'} ${error.message}`)
       log.error({ problems }, 'job payload is invalid; dead-lettered without retrying')
       return { id: job.id, status: 'deadletter', output: { error: 'invalid payload', problems } }
     }
     const final = job.retryCount >= job.retryLimit
     try {
-      await definition.handle(job.data, { jobId: job.id, attempt, final, logger: log })
+      await definition.handle(payload, { jobId: job.id, attempt, final, logger: log })
       return { id: job.id, status: 'completed' }
     } catch (error) {
       log.warn({ err: error, final }, final ? 'job failed; dead-lettered' : 'job failed; will retry')
+      options.errorReports?.jobFailed(error, { queue: job.name, jobId: job.id, attempt, final })
       return {
         id: job.id,
         status: 'failed',
@@ -207,9 +238,11 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
         const problems = check.Errors(payload).map((error) => `${error.instancePath || '/'} ${error.message}`)
         throw new Error(`Invalid payload for job "${job.name}": ${problems.join('; ')}`)
       }
+      const enqueuedIn = traceCarrier()
+      const data = enqueuedIn ? { ...(payload as object), [TRACE_KEY]: enqueuedIn } : (payload as object)
       // pg-boss's own look-ups during send must use the same transaction (see bossDatabase).
       return withOpenTransaction(options.executor, () =>
-        boss.send(job.name, payload as object, {
+        boss.send(job.name, data, {
           db: bossExecutor(database, options.executor),
           ...(options.startAfter ? { startAfter: options.startAfter } : {}),
           ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
@@ -310,6 +343,15 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       return (rows as { live: boolean }[])[0]?.live === true
     },
 
+    async countByState() {
+      const { rows } = await db.executeSql(
+        `select name as queue, state::text as state, count(*)::int as count from ${SCHEMA}.job
+          where state in ('created', 'retry', 'active', 'failed') group by name, state`,
+        [],
+      )
+      return rows as { queue: string; state: string; count: number }[]
+    },
+
     async deadLetterCount() {
       // Counted now: the queue's own counters are a cache refreshed only by housekeeping.
       const { rows } = await db.executeSql(
@@ -320,4 +362,18 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       return counted?.waiting ?? 0
     },
   }
+}
+
+/** A job's payload without the trace context `send` added to its data, and that context. */
+function withoutTraceContext(data: unknown): {
+  payload: unknown
+  enqueuedIn: Record<string, string> | undefined
+} {
+  if (typeof data !== 'object' || data === null || !(TRACE_KEY in data)) {
+    return { payload: data, enqueuedIn: undefined }
+  }
+  const { [TRACE_KEY]: carried, ...payload } = data as Record<string, unknown>
+  const enqueuedIn =
+    typeof carried === 'object' && carried !== null ? (carried as Record<string, string>) : undefined
+  return { payload, enqueuedIn }
 }

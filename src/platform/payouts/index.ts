@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts'
 import type { Db } from '../database/database.ts'
 import type { Jobs } from '../jobs/jobs.ts'
 import { createPayouts } from './payouts.ts'
+import { countPayoutsByStatus, type PayoutsTables } from './payouts.repository.ts'
 import { manualProvider, type PayoutProvider } from './provider.ts'
 import { createWiseClient } from './wise-client.ts'
 import { createWiseProvider } from './wise-provider.ts'
@@ -55,4 +56,9 @@ export function createPayoutsFromConfig(
   deps: { db: Db; jobs: Jobs; clock: Clock; audit: Audit },
 ) {
   return createPayouts({ ...deps, ...payoutProviders(config) })
+}
+
+/** How many payouts are in each status now (for metrics). */
+export function payoutsByStatus(db: Db) {
+  return countPayoutsByStatus(db.$extendTables<PayoutsTables>())
 }

@@ -336,3 +336,14 @@ export async function lockUnsettledPayout(
 export async function touchPayout(db: PayoutsDb, id: number, now: Date): Promise<void> {
   await db.updateTable('payouts').set({ updated_at: now }).where('id', '=', id).execute()
 }
+
+/** How many payouts are in each status (for metrics). */
+export async function countPayoutsByStatus(
+  db: PayoutsDb,
+): Promise<{ status: PayoutStatus; count: number }[]> {
+  return db
+    .selectFrom('payouts')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute()
+}
