@@ -101,6 +101,31 @@ const vanishingReads: KyselyPlugin = {
   },
 }
 
+/** The error lines the test app logged. */
+const logged: string[] = []
+
+/** Makes the next update (recording an outcome) or delete (releasing a claim) of a key fail. */
+const failNext: { write?: 'UpdateQueryNode' | 'DeleteQueryNode' } = {}
+const failingWrites: KyselyPlugin = {
+  transformQuery({ node }) {
+    if (node.kind === failNext.write) {
+      delete failNext.write
+      throw new Error('the database went away')
+    }
+    return node
+  },
+  async transformResult({ result }) {
+    return result
+  },
+}
+
+/** The logged error lines with this message and key. */
+function loggedErrors(message: string, key: string): { idempotencyKey: string; err: { message: string } }[] {
+  return logged
+    .map((line) => JSON.parse(line) as { msg: string; idempotencyKey: string; err: { message: string } })
+    .filter((entry) => entry.msg === message && entry.idempotencyKey === key)
+}
+
 describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   const clock = fixedClock('2026-03-02T12:00:00Z')
   const things = createThings(() => clock.now())
@@ -111,12 +136,16 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
   before(async () => {
     database = await createTestDatabase()
     idempotency = createIdempotency(database.db, clock, { retentionSeconds: RETENTION_SECONDS })
-    app = await createHttpServer({ config, logger: createLogger(config), tags: [] })
+    const logger = createLogger({ logLevel: 'error' }, { write: (line: string) => logged.push(line) })
+    app = await createHttpServer({ config, logger, tags: [] })
     const daily = createIdempotency(database.db, clock)
     const vanishing = createIdempotency(database.db.withPlugin(vanishingReads), clock, {
       retentionSeconds: RETENTION_SECONDS,
     })
-    registerTestRoutes(app, idempotency, daily, vanishing, things)
+    const fragile = createIdempotency(database.db.withPlugin(failingWrites), clock, {
+      retentionSeconds: RETENTION_SECONDS,
+    })
+    registerTestRoutes(app, idempotency, { daily, vanishing, fragile }, things)
     await app.ready()
   })
   after(async () => {
@@ -277,6 +306,27 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
     claimsAttempted.count = 0
     assertProblem(await post({ key, url: '/vanishing/things/' }), 409, 'idempotency_request_in_progress')
     assert.equal(claimsAttempted.count, 3)
+    assert.equal(things.state.calls, 1)
+  })
+
+  it('answers the creation when its outcome cannot be recorded, logs why, and keeps the key in progress', async () => {
+    const key = randomUUID()
+    failNext.write = 'UpdateQueryNode'
+    assert.equal((await post({ key, url: '/fragile/things/' })).statusCode, 201)
+    const [entry] = loggedErrors('could not record an idempotent response', key)
+    assert.equal(entry?.err.message, 'the database went away')
+    assertProblem(await post({ key, url: '/fragile/things/' }), 409, 'idempotency_request_in_progress')
+    assert.equal(things.state.calls, 1)
+  })
+
+  it('answers the error when a failed creation’s claim cannot be released, logs why, and keeps the key in progress', async () => {
+    const key = randomUUID()
+    things.state.failures.push(new Error('the disk is on fire'))
+    failNext.write = 'DeleteQueryNode'
+    assertProblem(await post({ key, url: '/fragile/things/' }), 500, 'internal_error')
+    const [entry] = loggedErrors('could not release an idempotency key', key)
+    assert.equal(entry?.err.message, 'the database went away')
+    assertProblem(await post({ key, url: '/fragile/things/' }), 409, 'idempotency_request_in_progress')
     assert.equal(things.state.calls, 1)
   })
 
@@ -496,10 +546,10 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
 function registerTestRoutes(
   app: App,
   idempotency: Idempotency,
-  daily: Idempotency,
-  vanishing: Idempotency,
+  others: { daily: Idempotency; vanishing: Idempotency; fragile: Idempotency },
   things: ReturnType<typeof createThings>,
 ): void {
+  const { daily, vanishing, fragile } = others
   const guards = createGuards(async (token) => {
     const actor = ACTORS[token]
     if (!actor) throw unauthenticated('token_not_valid', 'Given token not valid for any token type.')
@@ -533,6 +583,10 @@ function registerTestRoutes(
   // Keys whose stored row can never be read back (see vanishingReads).
   app.post('/vanishing/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
     vanishing.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
+  )
+  // Keys whose outcome cannot be recorded, or whose claim cannot be released (see failingWrites).
+  app.post('/fragile/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
+    fragile.run(request, reply, async () => ({ status: 201, body: await things.create(request.body) })),
   )
   // Keys kept for the default time.
   app.post('/daily/things/', { preHandler: [guards.authenticate], schema }, async (request, reply) =>
