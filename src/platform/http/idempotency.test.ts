@@ -38,6 +38,7 @@ const ACTORS: Record<string, Actor> = {
 const NewThing = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 20 }),
+    note: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     details: Type.Optional(
       Type.Object(
         { colour: Type.Optional(Type.String()), size: Type.Optional(Type.Integer()) },
@@ -244,6 +245,18 @@ describe(`Idempotency-Key (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGl
       assert.equal((await post({ key })).statusCode, 201)
       assertProblem(await post({ key, url: '/other-things/' }), 422, 'idempotency_key_reused')
       assertProblem(await post({ key, url: '/groups/1/things/' }), 422, 'idempotency_key_reused')
+    })
+
+    it('is recognised with null values in the body', async () => {
+      const key = randomUUID()
+      assert.equal((await post({ key, payload: { name: 'lamp', note: null } })).statusCode, 201)
+      const retry = await post({ key, payload: { name: 'lamp', note: null } })
+      assert.equal(retry.headers['idempotent-replayed'], 'true')
+      assertProblem(
+        await post({ key, payload: { name: 'lamp', note: 'red' } }),
+        422,
+        'idempotency_key_reused',
+      )
     })
 
     it('includes another number in the body', async () => {

@@ -148,9 +148,11 @@ export function createIdempotency(db: Db, clock: Clock, options: IdempotencyOpti
 
 /** The key the request carries; checked here too, for a route that forgot `IdempotencyHeaders`. */
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const key = request.headers['idempotency-key']
-  if (key === undefined) return undefined
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+  const header = request.headers['idempotency-key']
+  if (header === undefined) return undefined
+  // A header sent twice arrives as one string, its values joined by a comma and a space.
+  const key = String(header)
+  if (!KEY_PATTERN.test(key)) {
     throw invalid('idempotency-key', 'Use 1 to 200 visible ASCII characters (a UUID is recommended).')
   }
   return key

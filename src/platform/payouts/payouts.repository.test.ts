@@ -363,6 +363,18 @@ describe('recipientOf', () => {
   })
 })
 
+describe('countPayoutsByStatus', () => {
+  it('counts the payouts of each status there is', async () => {
+    const before = new Map((await repository.countPayoutsByStatus(db)).map((row) => [row.status, row.count]))
+    await inStatus('funded')
+    await inStatus('funded')
+    await inStatus('cancelled')
+    const after = new Map((await repository.countPayoutsByStatus(db)).map((row) => [row.status, row.count]))
+    assert.equal(after.get('funded'), (before.get('funded') ?? 0) + 2)
+    assert.equal(after.get('cancelled'), (before.get('cancelled') ?? 0) + 1)
+  })
+})
+
 describe('the sweep’s look-ups', () => {
   // Far in the past, so no other test's payouts are this old.
   const at = (minute: number) => new Date(Date.UTC(2001, 0, 1, 0, minute))
