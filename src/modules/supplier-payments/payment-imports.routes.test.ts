@@ -238,4 +238,37 @@ describe('POST /api/payments/import', () => {
     })
     assert.equal((await paymentsOf(second)).length, 4)
   })
+
+  it('checks a file of many batches as a whole: a repeat far down names the first line, and nothing is written', async () => {
+    const supplier = await newSupplier()
+    const rows = Array.from({ length: 12_000 }, (_, i) => `${supplier.id},2026-06-01,1.00,BIG-${i}`)
+    rows[10_999] = `${supplier.registration},2026-06-01,1.00,BIG-3`
+    const refused = await upload(operator, [HEADER, ...rows].join('\n'))
+    assert.deepEqual(assertInvalid(refused), {
+      'line 11001.external_ref': ['Line 5 has the same reference for the same supplier.'],
+    })
+    assert.deepEqual(await paymentsOf(supplier), [])
+
+    rows[10_999] = `${supplier.registration},2026-06-02,2.50,BIG-10999`
+    const imported = await upload(operator, [HEADER, ...rows].join('\n'))
+    assert.equal(imported.statusCode, 201, imported.body)
+    assert.deepEqual(imported.json<ImportReport>(), {
+      dry_run: false,
+      rows: 12_000,
+      created: 12_000,
+      skipped: 0,
+      skipped_lines: [],
+    })
+    const counted = await t.app.inject({
+      method: 'GET',
+      url: `/api/payments/?supplier=${supplier.id}&page_size=1`,
+      headers: operator.headers,
+    })
+    assert.equal(counted.json<Page<Payment>>().count, 12_000)
+    await t.platform.jobs.drain()
+    const emails = smtp.messages.filter((message) => message.recipients.includes(supplier.user.email))
+    assert.equal(emails.length, 1)
+    assert.match(emails[0]?.parsed.text ?? '', /12000 payments/)
+    assert.match(emails[0]?.parsed.text ?? '', /12001\.50/)
+  })
 })
