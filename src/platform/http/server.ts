@@ -120,10 +120,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }
   const { metrics } = options
   if (metrics) {
-    app.addHook('onResponse', async (request, reply) => {
+    // A callback hook, not an async one: no promise per request for a synchronous update.
+    app.addHook('onResponse', (request, reply, done) => {
       // The route's template, never the path: ids in labels would make a series per id.
       const route = request.routeOptions.url ?? 'unmatched'
       metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+      done()
     })
   }
   app.addHook('preValidation', async (request) => {

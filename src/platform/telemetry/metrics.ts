@@ -38,6 +38,7 @@ export function createMetrics(): Metrics {
     buckets: HTTP_BUCKETS,
     registers: [registry],
   })
+  const requestSeries = new Map<string, (seconds: number) => void>()
   const jobCounter = (name: string, help: string) =>
     new Counter({ name, help, labelNames: ['queue'] as const, registers: [registry] })
   const jobCounters: Record<JobOutcome, Counter<'queue'>> = {
@@ -62,7 +63,18 @@ export function createMetrics(): Metrics {
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      requests.observe({ method, route, status_code: String(status) }, seconds)
+      // One series per method, route and status, found by one string key instead of prom-client's
+      // hashing of a label object on every request (this runs on every request).
+      const series = `${method} ${status} ${route}`
+      let observe = requestSeries.get(series)
+      if (!observe) {
+        const child = requests.labels({ method, route, status_code: String(status) })
+        observe = (value: number) => {
+          child.observe(value)
+        }
+        requestSeries.set(series, observe)
+      }
+      observe(seconds)
     },
     observeJob(queue, outcome, seconds) {
       jobCounters[outcome].inc({ queue })

@@ -130,6 +130,30 @@ describe('traces', () => {
     assert.ok(!/authorization|cookie/i.test(recorded))
   })
 
+  it(
+    'trace the Redis commands a request sends, in its trace, naming the command without its keys or values',
+    { skip: process.env.TEST_REDIS_URL ? false : 'the app uses Redis only when TEST_REDIS_URL is set' },
+    async () => {
+      const response = await fetch(`${base}/api/token/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'traced@example.com', password: PASSWORD }),
+      })
+      assert.equal(response.status, 200)
+      await response.body?.cancel()
+      const login = await serverSpan('POST /api/token/')
+      const commands = inTrace(login.spanContext().traceId).filter(
+        (span) => span.attributes['db.system.name'] === 'redis',
+      )
+      assert.ok(commands.length > 0, 'the login rate limit’s Redis commands are in the trace')
+      for (const command of commands) {
+        assert.equal(command.kind, SpanKind.CLIENT)
+        assert.equal(command.parentSpanContext?.traceId, login.spanContext().traceId)
+        assert.doesNotMatch(JSON.stringify(command.attributes), /traced@example\.com|bureau-test:/)
+      }
+    },
+  )
+
   it('put the request id and the trace id on the same log line', async () => {
     const traceId = registration.spanContext().traceId
     const line = logLines.find((entry) => entry.msg === 'request completed' && entry.trace_id === traceId)
