@@ -34,7 +34,13 @@ export async function startServer(
   const port = await freePort()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bureau-bench-'))
   const collector: CollectorStub | undefined = tracing ? await startCollectorStub() : undefined
-  const args = ['--import', './src/platform/telemetry/instrument.ts', 'src/main.ts', 'serve']
+  const args = [
+    '--max-semi-space-size=16',
+    '--import',
+    './src/platform/telemetry/instrument.ts',
+    'src/main.ts',
+    'serve',
+  ]
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
