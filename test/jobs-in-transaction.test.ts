@@ -13,6 +13,7 @@ import {
   refundOf,
 } from './helpers/complaints.ts'
 import { startSmtpCapture, type SmtpCapture } from './helpers/smtp.ts'
+import { newSupplier } from './helpers/suppliers.ts'
 
 /*
  * A change and the jobs that report it (emails, payouts) commit together or not at all. Each test
@@ -104,23 +105,7 @@ async function failingAfter(jobName: string, request: () => Promise<LightMyReque
 }
 
 async function newSupplierPayment(): Promise<{ supplier: SignedInUser; paymentId: number }> {
-  const supplier = await signIn(t)
-  const company = await as(operator, {
-    method: 'POST',
-    url: '/api/companies',
-    payload: {
-      legal_name: 'Fornecedora Ltda.',
-      registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-      email: 'finance@fornecedora.com.br',
-    },
-  })
-  assert.equal(company.statusCode, 201, company.body)
-  const link = await as(operator, {
-    method: 'POST',
-    url: '/api/suppliers',
-    payload: { user: supplier.id, company: company.json<{ id: number }>().id },
-  })
-  assert.equal(link.statusCode, 201, link.body)
+  const { user: supplier } = await newSupplier(t, operator)
   const payment = await as(supplier, {
     method: 'POST',
     url: '/api/payments/',

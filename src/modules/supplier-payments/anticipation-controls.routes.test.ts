@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertProblem } from '../../../test/helpers/problems.ts'
 import { startSmtpCapture, type SmtpCapture } from '../../../test/helpers/smtp.ts'
+import { newRegistrationNumber, newSupplier } from '../../../test/helpers/suppliers.ts'
 import type { Anticipation, Payment } from './supplier-payments.schemas.ts'
 
 const NOW = '2026-03-02T12:00:00Z'
@@ -38,31 +38,10 @@ function as(caller: SignedInUser, request: InjectOptions): Promise<LightMyReques
 
 /** A company with a default BRL account and `user` linked to it as a supplier (by an admin). */
 async function supplierOf(user: SignedInUser): Promise<number> {
-  const company = await as(admin, {
-    method: 'POST',
-    url: '/api/companies',
-    payload: {
-      legal_name: 'Fornecedora Ltda.',
-      registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-      email: 'finance@fornecedora.com.br',
-      bank_accounts: [
-        {
-          holder_name: 'Fornecedora',
-          iban: 'BR1800360305000010009795493C1',
-          currency: 'BRL',
-          is_default: true,
-        },
-      ],
-    },
-  })
-  assert.equal(company.statusCode, 201, company.body)
-  const supplier = await as(admin, {
-    method: 'POST',
-    url: '/api/suppliers',
-    payload: { user: user.id, company: company.json<{ id: number }>().id },
-  })
-  assert.equal(supplier.statusCode, 201, supplier.body)
-  return supplier.json<{ id: number }>().id
+  const bankAccounts = [
+    { holder_name: 'Fornecedora', iban: 'BR1800360305000010009795493C1', currency: 'BRL', is_default: true },
+  ]
+  return (await newSupplier(t, admin, { user, bankAccounts })).id
 }
 
 async function registerPayment(caller: SignedInUser, supplier: number | undefined, value: string) {
@@ -229,7 +208,7 @@ describe('verified people only: supplier links', () => {
       url: '/api/companies',
       payload: {
         legal_name: 'Sem Verificação Ltda.',
-        registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
+        registration_number: newRegistrationNumber(),
         email: 'finance@semverificacao.com.br',
       },
     })

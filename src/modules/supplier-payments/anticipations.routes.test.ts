@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
-import { randomInt, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 import { startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../../../test/helpers/smtp.ts'
+import { newSupplier as newSupplierOf, type SupplierAccount } from '../../../test/helpers/suppliers.ts'
 import type { Page } from '../../platform/http/pagination.ts'
 import { notifySupplierJob } from './supplier-payments.jobs.ts'
 import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
@@ -20,11 +21,6 @@ function addDays(date: string, days: number): string {
   const instant = new Date(`${date}T00:00:00Z`)
   instant.setUTCDate(instant.getUTCDate() + days)
   return instant.toISOString().slice(0, 10)
-}
-
-interface SupplierAccount {
-  id: number
-  user: SignedInUser
 }
 
 let t: TestApp
@@ -47,25 +43,8 @@ function as(caller: SignedInUser, request: InjectOptions): Promise<LightMyReques
 }
 
 /** A company and a user linked to it as a supplier, set up by `operator` through the API. */
-async function newSupplier(operator: SignedInUser): Promise<SupplierAccount> {
-  const user = await signIn(t)
-  const company = await as(operator, {
-    method: 'POST',
-    url: '/api/companies',
-    payload: {
-      legal_name: 'Fornecedora Ltda.',
-      registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-      email: 'finance@fornecedora.com.br',
-    },
-  })
-  assert.equal(company.statusCode, 201, company.body)
-  const supplier = await as(operator, {
-    method: 'POST',
-    url: '/api/suppliers',
-    payload: { user: user.id, company: company.json<{ id: number }>().id },
-  })
-  assert.equal(supplier.statusCode, 201, supplier.body)
-  return { id: supplier.json<{ id: number }>().id, user }
+function newSupplier(operator: SignedInUser): Promise<SupplierAccount> {
+  return newSupplierOf(t, operator)
 }
 
 async function createPayment(caller: SignedInUser, dueDate: string, value = '1000.00'): Promise<Payment> {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { InjectOptions } from 'fastify'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import type { ShownPayout } from '../../../test/helpers/complaints.ts'
+import { newSupplier } from '../../../test/helpers/suppliers.ts'
 import type { Page } from '../../platform/http/pagination.ts'
 import type { Anticipation } from './supplier-payments.schemas.ts'
 
@@ -36,26 +36,10 @@ async function as<T>(caller: SignedInUser, request: InjectOptions, status: numbe
 
 /** A supplier whose company has `accounts`, with a 1000.00 payment due in 16 days and its anticipation. */
 async function pendingAnticipation(accounts: object[]): Promise<Anticipation> {
-  const user = await signIn(t)
-  const company = await as<{ id: number }>(
-    operator,
-    {
-      method: 'POST',
-      url: '/api/companies',
-      payload: {
-        legal_name: 'Acme Comércio Ltda.',
-        registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-        email: 'finance@acme.com.br',
-        bank_accounts: accounts,
-      },
-    },
-    201,
-  )
-  await as(
-    operator,
-    { method: 'POST', url: '/api/suppliers', payload: { user: user.id, company: company.id } },
-    201,
-  )
+  const { user } = await newSupplier(t, operator, {
+    legalName: 'Acme Comércio Ltda.',
+    bankAccounts: accounts,
+  })
   const payment = await as<{ id: number }>(
     user,
     { method: 'POST', url: '/api/payments/', payload: { due_date: '2026-03-18', value: '1000.00' } },

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertInvalid } from '../../../test/helpers/problems.ts'
+import { newSupplier } from '../../../test/helpers/suppliers.ts'
 import type { Page } from '../../platform/http/pagination.ts'
 import type { Payment } from './supplier-payments.schemas.ts'
 
@@ -13,24 +13,7 @@ let operator: SignedInUser
 before(async () => {
   t = await buildTestApp({ now: '2026-03-02T12:00:00Z' })
   operator = await signIn(t, ['operator'])
-  const company = await t.app.inject({
-    method: 'POST',
-    url: '/api/companies',
-    headers: operator.headers,
-    payload: {
-      legal_name: 'Cursor Ltda.',
-      registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-      email: 'erp@cursor.test',
-    },
-  })
-  const user = await signIn(t)
-  const supplier = await t.app.inject({
-    method: 'POST',
-    url: '/api/suppliers',
-    headers: operator.headers,
-    payload: { user: user.id, company: company.json<{ id: number }>().id },
-  })
-  const id = supplier.json<{ id: number }>().id
+  const { id } = await newSupplier(t, operator, { legalName: 'Cursor Ltda.' })
   // 25 payments over 5 due dates, so a due date spans page boundaries.
   const rows = Array.from({ length: 25 }, (_, n) => `${id},2026-04-0${1 + (n % 5)},${10 + n}.00,C-${n}`)
   const imported = await t.app.inject({

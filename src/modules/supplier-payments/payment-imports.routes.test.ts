@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
+import { newSupplier as newSupplierOf, type SupplierAccount } from '../../../test/helpers/suppliers.ts'
 import { startSmtpCapture, type SmtpCapture } from '../../../test/helpers/smtp.ts'
 import type { Page } from '../../platform/http/pagination.ts'
 import type { ImportReport, Payment } from './supplier-payments.schemas.ts'
 
 const NOW = '2026-03-02T12:00:00Z'
 const HEADER = 'supplier,due_date,value,external_ref'
-
-interface SupplierAccount {
-  id: number
-  registration: string
-  user: SignedInUser
-}
 
 let t: TestApp
 let smtp: SmtpCapture
@@ -36,28 +30,8 @@ after(async () => {
   await smtp.close()
 })
 
-async function newSupplier(): Promise<SupplierAccount> {
-  const user = await signIn(t)
-  const registration = String(randomInt(10_000_000_000_000, 100_000_000_000_000))
-  const company = await t.app.inject({
-    method: 'POST',
-    url: '/api/companies',
-    headers: operator.headers,
-    payload: {
-      legal_name: 'Importada Ltda.',
-      registration_number: registration,
-      email: 'erp@importada.test',
-    },
-  })
-  assert.equal(company.statusCode, 201, company.body)
-  const supplier = await t.app.inject({
-    method: 'POST',
-    url: '/api/suppliers',
-    headers: operator.headers,
-    payload: { user: user.id, company: company.json<{ id: number }>().id },
-  })
-  assert.equal(supplier.statusCode, 201, supplier.body)
-  return { id: supplier.json<{ id: number }>().id, registration, user }
+function newSupplier(): Promise<SupplierAccount> {
+  return newSupplierOf(t, operator, { legalName: 'Importada Ltda.' })
 }
 
 function upload(caller: SignedInUser, csv: string, query = ''): Promise<LightMyRequestResponse> {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { randomInt } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { login, signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
+import { newSupplier as newSupplierOf, type SupplierAccount } from '../../../test/helpers/suppliers.ts'
 import type { Page } from '../../platform/http/pagination.ts'
 import type { Anticipation, LogEntry, Payment, Quote } from './supplier-payments.schemas.ts'
 
@@ -16,12 +16,6 @@ function addDays(date: string, days: number): string {
   const instant = new Date(`${date}T00:00:00Z`)
   instant.setUTCDate(instant.getUTCDate() + days)
   return instant.toISOString().slice(0, 10)
-}
-
-interface SupplierAccount {
-  id: number
-  company: number
-  user: SignedInUser
 }
 
 let t: TestApp
@@ -55,26 +49,8 @@ async function loginAgain(user: SignedInUser): Promise<SignedInUser> {
 }
 
 /** A company and a user linked to it as a supplier, set up by `operator` through the API. */
-async function newSupplier(operator: SignedInUser): Promise<SupplierAccount> {
-  const user = await signIn(t)
-  const company = await as(operator, {
-    method: 'POST',
-    url: '/api/companies',
-    payload: {
-      legal_name: 'Fornecedora Ltda.',
-      registration_number: String(randomInt(10_000_000_000_000, 100_000_000_000_000)),
-      email: 'finance@fornecedora.com.br',
-    },
-  })
-  assert.equal(company.statusCode, 201, company.body)
-  const companyId = company.json<{ id: number }>().id
-  const supplier = await as(operator, {
-    method: 'POST',
-    url: '/api/suppliers',
-    payload: { user: user.id, company: companyId },
-  })
-  assert.equal(supplier.statusCode, 201, supplier.body)
-  return { id: supplier.json<{ id: number }>().id, company: companyId, user }
+function newSupplier(operator: SignedInUser): Promise<SupplierAccount> {
+  return newSupplierOf(t, operator)
 }
 
 function postPayment(caller: SignedInUser, payload: Record<string, unknown>) {
