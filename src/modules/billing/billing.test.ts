@@ -171,12 +171,20 @@ describe('holds', () => {
     await s.expireHolds()
     assert.equal((await bookingOf(guest, booking.id)).status, 'pending_payment', 'not before expires_at')
     s.t.clock.advance(2 * MINUTE)
-    assert.equal(await roomsLeft(roomId), 1, 'a passed hold no longer takes a room, even before the sweep')
     await s.expireHolds()
     const seen = await bookingOf(guest, booking.id)
     assert.equal(seen.status, 'expired')
     assert.equal(seen.payment?.status, 'expired')
     assert.equal(sessionOf(booking).status, 'expired')
+    assert.equal(await roomsLeft(roomId), 1, 'its room is free again (the cached room list purged)')
+  })
+
+  it('a hold that passed takes no room for a new booking, even before the sweep expires it', async () => {
+    const roomId = await s.newRoom(1)
+    await book(await signIn(s.t), roomId)
+    s.t.clock.advance(16 * MINUTE)
+    const next = await book(await signIn(s.t), roomId)
+    assert.equal(next.status, 'pending_payment')
   })
 
   it('checkout.session.expired from Stripe expires the booking too', async () => {

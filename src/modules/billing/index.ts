@@ -1,4 +1,3 @@
-import type { RawBuilder } from 'kysely'
 import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { JobDefinition } from '../../platform/jobs/jobs.ts'
@@ -9,7 +8,7 @@ import type { BillingContext } from './billing.context.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { billingRoutes } from './billing.routes.ts'
 import { createBookingPayments, type BookingPaymentsOfBilling } from './booking-payments.ts'
-import { createLedgerRepository } from './ledger.repository.ts'
+import { createLedgerRepository, type MovementSource } from './ledger.repository.ts'
 import { createLedgerService } from './ledger.service.ts'
 import { createHoldExpiry } from './payment-holds.ts'
 import { createRefunds, type Refunds } from './refunds.ts'
@@ -53,7 +52,7 @@ export interface BillingDependencies {
   payments: Payments
   bookings: BookingOutcomes
   /** The payouts module's movements, for the ledger. */
-  payouts: { movements: () => RawBuilder<unknown> }
+  payouts: { movements: MovementSource }
 }
 
 /** Card payments of bookings through Stripe, their refunds, and the ledger of every movement. */

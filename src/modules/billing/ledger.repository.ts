@@ -1,10 +1,13 @@
 import { sql, type RawBuilder } from 'kysely'
+import { movementConditions, type MovementFilter } from '../../platform/ledger/movements.ts'
 import type { BillingDb } from './billing.repository.ts'
 
 /*
  * The ledger: every movement of money, in (booking payments) and out (booking refunds, and the
- * payouts module's complaint refunds and early payments), as one union read newest first. Each source
- * reads its own index on its date and id; amounts stay integer cents, and sums are done in SQL.
+ * payouts module's complaint refunds and early payments), newest first. A page is merged from the
+ * newest rows of each source, each read in the order of its own index on (time desc, id desc) and
+ * cut at the page's end, so a page costs its depth, not the ledger's length. Amounts stay integer
+ * cents, and sums are done in SQL.
  */
 
 export const LEDGER_KINDS = [
@@ -14,15 +17,7 @@ export const LEDGER_KINDS = [
   'early_payment',
 ] as const
 export type LedgerKind = (typeof LEDGER_KINDS)[number]
-
-export interface LedgerFilter {
-  /** Calendar dates, both inclusive, in `timeZone`. */
-  from?: string | undefined
-  to?: string | undefined
-  kind?: LedgerKind | undefined
-  currency?: string | undefined
-  timeZone: string
-}
+export type LedgerFilter = MovementFilter & { kind?: LedgerKind | undefined }
 
 export interface MovementRow {
   at: Date
@@ -39,78 +34,90 @@ export interface MovementRow {
   id: number
 }
 
-/** Where a page of the CSV export stopped: the last row's sort key. */
+/** Where a batch of the CSV export stopped: the last row's sort key. */
 export interface LedgerCursor {
   at: Date
   id: number
   source: number
 }
 
-/** Billing's own movements, then the payouts' (given by the payouts module). */
-function movements(payouts: RawBuilder<unknown>) {
-  return sql`(
+/** A source of movements: its matching rows, the newest `limit` of them when given. */
+export type MovementSource = (filter: MovementFilter, limit?: number) => RawBuilder<unknown>
+
+const CHARGES_SOURCE = 1
+const REFUNDS_SOURCE = 2
+
+/** Booking payments: charges once paid (whatever became of them since: refunds are their own rows). */
+const chargeMovements: MovementSource = (filter, limit) => {
+  const where = movementConditions(
+    filter,
+    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency::text` },
+    CHARGES_SOURCE,
+  )
+  const rows = sql`
     select c.paid_at as at, 'in'::text as direction, 'booking_payment'::text as kind, c.amount_cents,
       c.currency::text as currency, c.status, 'booking'::text as subject_type, c.booking_id as subject_id,
-      'stripe'::text as provider, c.payment_intent_id as provider_ref, 1 as source, c.id, true as settled
+      'stripe'::text as provider, c.payment_intent_id as provider_ref, ${sql.lit(CHARGES_SOURCE)} as source, c.id
     from charges c
-    where c.paid_at is not null
-    union all
-    select r.created_at, 'out'::text, 'booking_refund'::text, r.amount_cents, r.currency::text, r.status,
-      'booking'::text, r.booking_id, 'stripe'::text, r.stripe_refund_id, 2, r.id, r.status = 'succeeded'
-    from refunds r
-    union all
-    ${payouts}
-  )`
+    where c.paid_at is not null and ${where}`
+  return limit === undefined ? rows : sql`${rows} order by c.paid_at desc, c.id desc limit ${limit}`
 }
 
-function conditions(filter: LedgerFilter, after?: LedgerCursor) {
-  const parts = [sql`true`]
-  if (filter.from !== undefined) {
-    parts.push(sql`m.at >= (${filter.from}::date)::timestamp at time zone ${filter.timeZone}`)
-  }
-  if (filter.to !== undefined) {
-    parts.push(sql`m.at < (${filter.to}::date + 1)::timestamp at time zone ${filter.timeZone}`)
-  }
-  if (filter.kind !== undefined) parts.push(sql`m.kind = ${filter.kind}`)
-  if (filter.currency !== undefined) parts.push(sql`m.currency = ${filter.currency}`)
-  if (after) {
-    // `at <= …` alone bounds each source's index scan; the rest breaks ties exactly.
-    parts.push(sql`m.at <= ${after.at}`)
-    parts.push(
-      sql`(m.at < ${after.at} or m.id < ${after.id} or (m.id = ${after.id} and m.source < ${after.source}))`,
-    )
-  }
-  return sql.join(parts, sql` and `)
+/** Booking refunds, in any state (only succeeded ones when settled). */
+const refundMovements: MovementSource = (filter, limit) => {
+  const where = movementConditions(
+    filter,
+    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency::text` },
+    REFUNDS_SOURCE,
+  )
+  const settled = filter.settled ? sql`and r.status = 'succeeded'` : sql``
+  const rows = sql`
+    select r.created_at as at, 'out'::text as direction, 'booking_refund'::text as kind, r.amount_cents,
+      r.currency::text as currency, r.status, 'booking'::text as subject_type, r.booking_id as subject_id,
+      'stripe'::text as provider, r.stripe_refund_id as provider_ref, ${sql.lit(REFUNDS_SOURCE)} as source, r.id
+    from refunds r
+    where ${where} ${settled}`
+  return limit === undefined ? rows : sql`${rows} order by r.created_at desc, r.id desc limit ${limit}`
 }
 
 const columns = sql`m.at, m.direction, m.kind, m.amount_cents::text as amount_cents, m.currency, m.status,
   m.subject_type, m.subject_id, m.provider, m.provider_ref, m.source, m.id`
-const newestFirst = sql`order by m.at desc, m.id desc, m.source desc`
 
-export function createLedgerRepository(db: BillingDb, payouts: () => RawBuilder<unknown>) {
+export function createLedgerRepository(db: BillingDb, payouts: MovementSource) {
+  const sources = [chargeMovements, refundMovements, payouts]
+
+  /** Every source's rows (the newest `limit` of each when given), as one union. */
+  function union(filter: LedgerFilter, limit?: number) {
+    return sql.join(
+      sources.map((source) => sql`(${source(filter, limit)})`),
+      sql` union all `,
+    )
+  }
+
+  /** The `limit` movements after the first `offset`, newest first, merged from each source's newest. */
+  async function rowsOf(filter: LedgerFilter, limit: number, offset: number): Promise<MovementRow[]> {
+    const result = await sql<MovementRow>`
+      select ${columns} from (${union(filter, offset + limit)}) m
+      order by m.at desc, m.id desc, m.source desc
+      limit ${limit} offset ${offset}`.execute(db)
+    return result.rows
+  }
+
   /** One page, newest first, and how many movements match. */
   async function page(
     filter: LedgerFilter,
     window: { limit: number; offset: number },
   ): Promise<{ count: number; rows: MovementRow[] }> {
-    const where = conditions(filter)
     const [count, rows] = await Promise.all([
-      sql<{
-        count: number
-      }>`select count(*)::int as count from ${movements(payouts())} m where ${where}`.execute(db),
-      sql<MovementRow>`
-        select ${columns} from ${movements(payouts())} m where ${where}
-        ${newestFirst} limit ${window.limit} offset ${window.offset}`.execute(db),
+      sql<{ count: number }>`select count(*)::int as count from (${union(filter)}) m`.execute(db),
+      rowsOf(filter, window.limit, window.offset),
     ])
-    return { count: count.rows[0]?.count ?? 0, rows: rows.rows }
+    return { count: count.rows[0]?.count ?? 0, rows }
   }
 
   /** The `size` movements after `cursor` (from the newest when absent): the CSV export's batches. */
   async function batch(filter: LedgerFilter, size: number, cursor?: LedgerCursor): Promise<MovementRow[]> {
-    const result = await sql<MovementRow>`
-      select ${columns} from ${movements(payouts())} m where ${conditions(filter, cursor)}
-      ${newestFirst} limit ${size}`.execute(db)
-    return result.rows
+    return rowsOf({ ...filter, after: cursor }, size, 0)
   }
 
   /** Settled money in and out, by kind, direction and currency, summed in SQL. */
@@ -123,8 +130,7 @@ export function createLedgerRepository(db: BillingDb, payouts: () => RawBuilder<
       count: number
     }>`
       select m.kind, m.direction, m.currency, sum(m.amount_cents)::text as total_cents, count(*)::int as count
-      from ${movements(payouts())} m
-      where m.settled and ${conditions(filter)}
+      from (${union({ ...filter, settled: true })}) m
       group by m.kind, m.direction, m.currency
       order by m.currency, m.direction, m.kind`.execute(db)
     return result.rows

@@ -5,6 +5,9 @@ import { login, signIn, type SignedInUser } from '../../../test/helpers/accounts
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 import { startStripeApp, type StripeApp } from '../../../test/helpers/stripe-app.ts'
 import type { Page } from '../../platform/http/pagination.ts'
+import { payoutMovements } from '../../platform/payouts/index.ts'
+import type { BillingTables } from './billing.repository.ts'
+import { createLedgerRepository, type LedgerCursor } from './ledger.repository.ts'
 
 interface Movement {
   at: string
@@ -197,6 +200,32 @@ describe('GET /api/ledger', () => {
     })
     assert.equal(filtered.body.trimEnd().split('\r\n').length, 2)
   })
+})
+
+describe('the CSV export reads the ledger in batches by keyset', () => {
+  for (const size of [1, 2, 4]) {
+    it(`batches of ${size} give every movement once, in the ledger's order`, async () => {
+      const repository = createLedgerRepository(
+        s.t.platform.db.$extendTables<BillingTables>(),
+        payoutMovements,
+      )
+      const filter = { timeZone: 'UTC' }
+      const all = await repository.page(filter, { limit: 100, offset: 0 })
+      const seen: string[] = []
+      let cursor: LedgerCursor | undefined
+      for (;;) {
+        const rows = await repository.batch(filter, size, cursor)
+        seen.push(...rows.map((row) => `${row.source}:${row.id}`))
+        const last = rows.at(-1)
+        if (!last || rows.length < size) break
+        cursor = { at: last.at, id: last.id, source: last.source }
+      }
+      assert.deepEqual(
+        seen,
+        all.rows.map((row) => `${row.source}:${row.id}`),
+      )
+    })
+  }
 })
 
 describe('GET /api/ledger/summary', () => {
