@@ -178,12 +178,12 @@ async function explainAvailability(
       {
         query: `search: location "Rio de Janeiro", ${stay.dateFrom} to ${stay.dateTo}, page 1`,
         compiled: availabilitySql
-          .searchHotelsQuery({ location: 'Rio de Janeiro', stay }, { limit: 10, offset: 0 })
+          .searchHotelsQuery({ location: 'Rio de Janeiro', stay, at: new Date() }, { limit: 10, offset: 0 })
           .compile(db),
       },
       {
         query: `rooms of hotel ${hotelId}, ${stay.dateFrom} to ${stay.dateTo}`,
-        compiled: availabilitySql.roomsQuery(db, hotelId, stay).compile(),
+        compiled: availabilitySql.roomsQuery(db, hotelId, stay, new Date()).compile(),
       },
     ]
     const plans: BookingsPhase['explain'] = []

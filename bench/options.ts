@@ -22,13 +22,15 @@ export interface BenchOptions {
   bulkPayments: number
   /** Rows of the CSV file the import scenario sends. */
   importRows: number
+  /** Movements of money (charges, refunds, payouts) the ledger scenarios read. */
+  ledgerMovements: number
   /** Which kinds of scenario to run. */
   only: ReadonlySet<ScenarioKind>
   /** Run the server with tracing on, exporting to a local collector stub. */
   tracing: boolean
 }
 
-const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings']
+const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings', 'ledger']
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -44,10 +46,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --bulk-payments N       payments in the one-statement bulk INSERT of one supplier's batch, which the
                           concentrated anticipations then use (default 100000)
   --import-rows N         rows of the CSV file POST /api/payments/import receives (default 100000)
+  --ledger-movements N    movements of money the ledger scenarios read (default 1000000)
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
   --only KINDS            only these kinds of scenario, comma-separated: list,read,write,import,login (supplier
-                          payments) and bookings (hotel search, room lists, booking; own data set) (default all)
+                          payments), bookings (hotel search, room lists, booking; own data set) and ledger
+                          (ledger pages, summary, CSV export; own data set) (default all)
   --tracing               run the server with OpenTelemetry tracing on, exporting (OTLP/HTTP) to a local
                           collector stub that accepts and discards the spans (default off)
 
@@ -70,6 +74,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       database: { type: 'string', default: 'bureau_bench' },
       'bulk-payments': { type: 'string', default: '100000' },
       'import-rows': { type: 'string', default: '100000' },
+      'ledger-movements': { type: 'string', default: '1000000' },
       'skip-pgbench': { type: 'boolean', default: false },
       only: { type: 'string', default: KINDS.join(',') },
       tracing: { type: 'boolean', default: false },
@@ -99,6 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     poolSize: whole('pool-size', values['pool-size'], 1, 100),
     bulkPayments: whole('bulk-payments', values['bulk-payments'], 1_000, 10_000_000),
     importRows: whole('import-rows', values['import-rows'], 1, 100_000),
+    ledgerMovements: whole('ledger-movements', values['ledger-movements'], 1_000, 50_000_000),
     only: kinds(values.only),
     tracing: values.tracing,
   }

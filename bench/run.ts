@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: supplier payments and hotel bookings under load on the local PostgreSQL. See bench/README.md.
+ * `npm run bench`: supplier payments, hotel bookings and the ledger under load on the local PostgreSQL. See bench/README.md.
  * Creates its own database and server, and removes both at the end, also on failure or Ctrl-C.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { bookingsTable, measureBookings } from './bookings.ts'
+import { ledgerTable, measureLedger } from './ledger.ts'
 import { describeMachine, uptime } from './machine.ts'
 import { measurePhase, type Phase } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
@@ -42,7 +43,7 @@ async function main(options: BenchOptions): Promise<void> {
   const defer = (step: () => Promise<void>) => {
     undo.push(step)
   }
-  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings'))
+  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings' && kind !== 'ledger'))
   const small =
     options.scaleCheck && paymentKinds.has('list')
       ? await measurePhase(options, options.scaleCheckPayments, new Set(['list']), say, defer)
@@ -52,6 +53,7 @@ async function main(options: BenchOptions): Promise<void> {
       ? await measurePhase(options, options.payments, paymentKinds, say, defer)
       : undefined
   const bookings = options.only.has('bookings') ? await measureBookings(options, say, defer) : undefined
+  const ledger = options.only.has('ledger') ? await measureLedger(options, say, defer) : undefined
   const uptimeAtEnd = uptime()
   const checks = large ? checkTargets(large, small) : []
 
@@ -70,6 +72,10 @@ async function main(options: BenchOptions): Promise<void> {
     say(`\nHotel bookings, ${options.connections} connections, ${options.duration} s each:\n`)
     say(bookingsTable(bookings))
   }
+  if (ledger) {
+    say(`\nLedger, ${options.connections} connections, ${options.duration} s each:\n`)
+    say(ledgerTable(ledger))
+  }
   say(`\n${uptimeAtEnd}`)
 
   const file = writeResults({
@@ -79,6 +85,7 @@ async function main(options: BenchOptions): Promise<void> {
     phases: [small, large].filter((phase): phase is Phase => phase !== undefined),
     targets: checks,
     ...(bookings ? { bookings } : {}),
+    ...(ledger ? { ledger } : {}),
   })
   say(`\nWritten to ${file}`)
 }

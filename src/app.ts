@@ -1,5 +1,6 @@
 import { createAuditModule } from './modules/audit/index.ts'
 import { createAuthModule } from './modules/auth/index.ts'
+import { createBillingModule, createPayments } from './modules/billing/index.ts'
 import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
 import { createComplaintsModule } from './modules/complaints/index.ts'
@@ -49,6 +50,11 @@ const TAGS = [
       'Money sent out (complaint refunds, early payments) through the manual or the Wise provider.',
   },
   {
+    name: 'billing',
+    description:
+      'Card payments of bookings through Stripe (Checkout, signed webhooks, refunds) and the ledger of every movement of money in and out.',
+  },
+  {
     name: 'audit',
     description: 'Who did what to money, roles and bank accounts: the append-only audit log.',
   },
@@ -72,8 +78,20 @@ export function createModules(platform: Platform) {
     earlyPayments: createEarlyPayments(platform.payouts, companies.api, platform.config.paymentCurrency),
   })
   later.supplierPayments = supplierPayments
-  const bookings = createBookingsModule(platform, { guards: auth.api.guards, contacts: auth.api })
+  // Bookings ask payments (when STRIPE_SECRET_KEY is set); billing then settles bookings' payments.
+  const payments = createPayments(platform, auth.api)
+  const bookings = createBookingsModule(platform, {
+    guards: auth.api.guards,
+    contacts: auth.api,
+    payments: payments.forBookings,
+  })
   const payouts = createPayoutsModule(platform, { guards: auth.api.guards })
+  const billing = createBillingModule(platform, {
+    guards: auth.api.guards,
+    payments,
+    bookings: bookings.api,
+    payouts: payouts.api,
+  })
   const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
   const audit = createAuditModule(platform, { guards: auth.api.guards })
   const jobs = createJobsModule(platform, { guards: auth.api.guards })
@@ -83,10 +101,11 @@ export function createModules(platform: Platform) {
     supplierPayments,
     bookings,
     payouts,
+    billing,
     complaints,
     audit,
     jobs,
-    all: [auth, companies, supplierPayments, bookings, payouts, complaints, audit, jobs],
+    all: [auth, companies, supplierPayments, bookings, payouts, billing, complaints, audit, jobs],
   }
 }
 
@@ -119,6 +138,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
   await modules.supplierPayments.routes(app)
   await modules.bookings.routes(app)
   await modules.payouts.routes(app)
+  await modules.billing.routes(app)
   await modules.complaints.routes(app)
   await modules.audit.routes(app)
   await modules.jobs.routes(app)

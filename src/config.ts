@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Reader, type Env } from './config-reader.ts'
+import { readBilling, type BillingConfig } from './config-billing.ts'
 import { readSso, type SsoConfig } from './config-sso.ts'
 import { readTelemetry, tracingEnabled, type TelemetryConfig } from './config-telemetry.ts'
 
@@ -80,6 +81,8 @@ export interface Config {
     /** How long hotel searches and room lists are cached. */
     cacheTtlSeconds: number
   }
+  /** Guests pay bookings through Stripe (STRIPE_*, BOOKING_CURRENCY, BOOKING_PAYMENT_HOLD). */
+  billing: BillingConfig
   /** ISO 4217 currency of complaint refunds. */
   refundCurrency: string
   /** Amounts above which approving needs two people (decimal strings); undefined: one is enough. */
@@ -201,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
       reminderCron: read.cron('BOOKING_REMINDER_CRON', '0 9 * * *'),
       cacheTtlSeconds: read.duration('BOOKING_CACHE_TTL', 30, 3600),
     },
+    billing: readBilling(read, problems),
     ...readPayouts(read),
     approvalThresholds: {
       complaintRefund: read.optionalMoney('APPROVAL_THRESHOLD_COMPLAINT_REFUND'),

@@ -17,16 +17,23 @@ const SUMMARIES: Record<BookingEvent, string> = {
   reminder: 'A reminder: your stay starts tomorrow.',
 }
 
-/** The email a guest gets when a booking is confirmed, cancelled, or the day before the stay. */
+const REFUNDED =
+  'Your booking was cancelled; its nights are free again and your payment is being refunded to your card.'
+
+/**
+ * The email a guest gets when a booking is confirmed, cancelled (`refunded`: its payment is being
+ * refunded), or the day before the stay.
+ */
 export function bookingEmail(
   to: { email: string; first_name: string },
   event: BookingEvent,
   booking: BookingRow,
+  refunded = false,
 ): EmailMessage {
   return renderEmail(to.email, {
     subject: SUBJECTS[event],
     greeting: `Hello ${to.first_name},`,
-    paragraphs: [SUMMARIES[event]],
+    paragraphs: [refunded ? REFUNDED : SUMMARIES[event]],
     facts: [
       ['Booking', `#${booking.id}`],
       ['Hotel', booking.hotel_name],

@@ -35,6 +35,8 @@ export type BookingsTables = {
     nights: number
     total_cost: string
     status: BookingStatus
+    /** While `pending_payment`: when the hold on its rooms ends. */
+    expires_at: Date | null
     created_at: Date
     cancelled_at: Date | null
     reminded_at: Date | null
@@ -43,7 +45,8 @@ export type BookingsTables = {
   room_images: { room_id: number; image_id: string; created_at: Date }
 }
 
-export type BookingStatus = 'confirmed' | 'cancelled'
+export const BOOKING_STATUSES = ['pending_payment', 'confirmed', 'cancelled', 'expired'] as const
+export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 export type BookingsDb = Executor<BookingsTables>
 export type HotelRow = Selectable<BookingsTables['hotels']>
 export type RoomRow = Selectable<BookingsTables['rooms']>
@@ -75,33 +78,46 @@ export async function lockRoom(db: BookingsDb, id: number): Promise<RoomWithHote
     .executeTakeFirst()
 }
 
-/** Confirmed bookings of a room sharing a night with `stay` (or, without `dateTo`, ending after `dateFrom`). */
-export async function confirmedStays(
+/**
+ * The stays holding a room of this type that share a night with `window` (or, without `dateTo`, end
+ * after `dateFrom`): confirmed bookings, and bookings waiting for their payment whose hold has not
+ * passed at `at`. `except` leaves one booking out (the one being decided).
+ */
+export async function takenStays(
   db: BookingsDb,
   roomId: number,
   window: { dateFrom: string; dateTo?: string },
+  at: Date,
+  except?: number,
 ): Promise<Stay[]> {
   let query = db
     .selectFrom('bookings')
     .select(['date_from', 'date_to'])
     .where('room_id', '=', roomId)
-    .where('status', '=', 'confirmed')
+    .where('status', 'in', ['confirmed', 'pending_payment'])
+    .where((eb) => eb.or([eb('status', '=', 'confirmed'), eb('expires_at', '>', at)]))
     .where('date_to', '>', window.dateFrom)
   if (window.dateTo !== undefined) query = query.where('date_from', '<', window.dateTo)
+  if (except !== undefined) query = query.where('id', '<>', except)
   const rows = await query.execute()
   return rows.map((row) => ({ dateFrom: row.date_from, dateTo: row.date_to }))
 }
 
-/** True when a room (or any room of a hotel) has a confirmed stay that has not ended by `today`. */
+/**
+ * True when a room (or any room of a hotel) has a confirmed (or held, at `at`) stay that has not
+ * ended by `today`.
+ */
 export async function hasStaysToCome(
   db: BookingsDb,
   target: { roomId: number } | { hotelId: number },
   today: string,
+  at: Date,
 ): Promise<boolean> {
   let query = db
     .selectFrom('bookings')
     .select('bookings.id')
-    .where('bookings.status', '=', 'confirmed')
+    .where('bookings.status', 'in', ['confirmed', 'pending_payment'])
+    .where((eb) => eb.or([eb('bookings.status', '=', 'confirmed'), eb('bookings.expires_at', '>', at)]))
     .where('bookings.date_to', '>', today)
   query =
     'roomId' in target
@@ -121,6 +137,8 @@ export async function insertBooking(
     nights: number
     totalCost: string
     now: Date
+    /** Set: the booking waits for its payment, holding its rooms until then. */
+    holdUntil?: Date | undefined
   },
 ): Promise<BookingRow> {
   return db
@@ -135,7 +153,8 @@ export async function insertBooking(
       price: booking.room.price,
       nights: booking.nights,
       total_cost: booking.totalCost,
-      status: 'confirmed',
+      status: booking.holdUntil ? 'pending_payment' : 'confirmed',
+      expires_at: booking.holdUntil ?? null,
       created_at: booking.now,
     })
     .returningAll()
@@ -147,8 +166,8 @@ export async function findBooking(db: BookingsDb, id: number): Promise<BookingRo
 }
 
 /**
- * Cancels a confirmed booking of `userId` whose stay has not started, in one conditional update: of
- * two cancellations at once, one gets the row.
+ * Cancels a confirmed (or still unpaid) booking of `userId` whose stay has not started, in one
+ * conditional update: of two cancellations at once, one gets the row.
  */
 export async function cancelBooking(
   db: BookingsDb,
@@ -159,7 +178,7 @@ export async function cancelBooking(
     .set({ status: 'cancelled', cancelled_at: cancellation.now })
     .where('id', '=', cancellation.id)
     .where('user_id', '=', cancellation.userId)
-    .where('status', '=', 'confirmed')
+    .where('status', 'in', ['confirmed', 'pending_payment'])
     .where('date_from', '>', cancellation.today)
     .returningAll()
     .executeTakeFirst()
@@ -218,5 +237,3 @@ export async function markReminded(db: BookingsDb, id: number, now: Date): Promi
     .executeTakeFirst()
   return row !== undefined
 }
-
-// --- images ---------------------------------------------------------------------------------------

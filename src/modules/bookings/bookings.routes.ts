@@ -40,7 +40,7 @@ export function bookingRoutes(
           tags: ['bookings'],
           summary: 'Book a room type for a stay',
           description:
-            'Unknown room → 404. Dates: date_to after date_from, date_from from today, at most 30 nights; nights are [date_from, date_to). No room free on every night → 409 (no_rooms_left); decided on the database under a lock on the room type, so it never overbooks. total_cost = nights × price. Emails a confirmation.',
+            'Unknown room → 404. Dates: date_to after date_from, date_from from today, at most 30 nights; nights are [date_from, date_to). No room free on every night → 409 (no_rooms_left); decided on the database under a lock on the room type, so it never overbooks. total_cost = nights × price. Without card payments the booking is confirmed and a confirmation emailed. With them (STRIPE_SECRET_KEY set) it is pending_payment, holding its rooms until payment.expires_at (BOOKING_PAYMENT_HOLD), and carries payment.checkout_url where the guest pays; paid, it is confirmed and emailed; unpaid in time, it expires. The payment provider failing → 503 and the rooms are free again.',
           headers: IdempotencyHeaders,
           body: NewBooking,
           response: { 201: Booking },
@@ -61,7 +61,7 @@ export function bookingRoutes(
           tags: ['bookings'],
           summary: 'Cancel one of the caller’s bookings before its stay starts',
           description:
-            'Another guest’s booking → 404. From the first day of the stay, or when already cancelled → 409. Frees the nights and emails the guest.',
+            'Another guest’s booking → 404. From the first day of the stay, when already cancelled, or expired unpaid → 409. Frees the nights and emails the guest; a paid booking is refunded to the card (refund_status).',
           params: IdParams,
           response: { 204: NoContent },
         },

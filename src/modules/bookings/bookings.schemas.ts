@@ -130,7 +130,7 @@ export const Room = Type.Object(
     rooms_left: Type.Optional(
       Type.Integer({
         description:
-          'Only with dates: quantity less the confirmed bookings on the fullest night of the stay.',
+          'Only with dates: quantity less the confirmed and held (awaiting payment) bookings on the fullest night of the stay.',
         examples: [2],
       }),
     ),
@@ -166,6 +166,23 @@ export const RoomChanges = Type.Partial(NewRoom, {
 })
 export type RoomChanges = Static<typeof RoomChanges>
 
+export const Payment = Type.Object(
+  {
+    checkout_url: Type.Union([Type.String({ format: 'uri' }), Type.Null()], {
+      description: 'Where the guest pays (Stripe Checkout); null once the payment is closed.',
+    }),
+    expires_at: Type.String({
+      format: 'date-time',
+      description: 'When the hold on the rooms ends if the booking is still unpaid.',
+    }),
+    status: Type.String({
+      description: 'pending, paid, refunded, partially_refunded, failed or expired.',
+      examples: ['pending'],
+    }),
+  },
+  { title: 'Payment' },
+)
+
 export const Booking = Type.Object(
   {
     id: Type.Integer({ examples: [1] }),
@@ -180,8 +197,24 @@ export const Booking = Type.Object(
     price: Money('Price per night when booked.', '120.00'),
     nights: Type.Integer({ examples: [3] }),
     total_cost: Money('nights × price.', '360.00'),
-    status: Type.String({ description: 'confirmed or cancelled', examples: ['confirmed'] }),
+    status: Type.String({
+      description:
+        'pending_payment (its rooms held until payment.expires_at), confirmed, cancelled, or expired (not paid in time). Without card payments, bookings are confirmed at once.',
+      examples: ['confirmed'],
+    }),
     created_at: Timestamp,
+    payment: Type.Optional(
+      Type.Union([Payment, Type.Null()], {
+        description: 'Only when guests pay by card: the booking’s payment; null when it has none.',
+      }),
+    ),
+    refund_status: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description:
+          'Only when guests pay by card: the refund of a cancelled paid booking (pending, succeeded, failed, …); null when none.',
+        examples: ['succeeded'],
+      }),
+    ),
   },
   { title: 'Booking' },
 )

@@ -12,25 +12,39 @@ import * as repository from './bookings.repository.ts'
 import type { BookingRow, BookingsDb } from './bookings.repository.ts'
 import type { Booking, NewBooking } from './bookings.schemas.ts'
 import type { CatalogCache } from './catalog-cache.ts'
+import { releaseHold } from './payment-holds.repository.ts'
+import type { BookingPayments, BookingToPay, PaymentFacts } from './payments.ts'
 
 export interface Contacts {
   contactOf(userId: number): Promise<{ email: string; first_name: string } | undefined>
 }
 
+export type Contact = { email: string; first_name: string } | undefined
+
+export interface BookingsContext {
+  db: BookingsDb
+  clock: Clock
+  emails: Emails
+  contacts: Contacts
+  cache: CatalogCache
+  /** Present when guests pay (billing on): bookings then wait for their payment. */
+  payments: BookingPayments | undefined
+}
+
 export type BookingsService = ReturnType<typeof createBookingsService>
 
-export function createBookingsService(
-  db: BookingsDb,
-  clock: Clock,
-  emails: Emails,
-  contacts: Contacts,
-  cache: CatalogCache,
-) {
+export function createBookingsService(context: BookingsContext) {
+  const { db, clock, contacts, cache, payments } = context
+
   /**
    * Books a room for a stay. The room type's row is locked for the transaction, so bookings of one
-   * room type are decided one after the other on the database: the rooms left are counted, the
-   * booking inserted and the confirmation email enqueued before the next one may count. However many
+   * room type are decided one after the other on the database: the rooms taken (confirmed, and held
+   * for a payment) are counted and the booking inserted before the next one may count. However many
    * requests arrive at once, a room type is never overbooked.
+   *
+   * Without payments the booking is confirmed and its email enqueued in that transaction. With them it
+   * holds its rooms, waiting for its payment, and the payment is opened at the provider once the
+   * transaction committed; if the provider fails, the hold is released at once (503).
    */
   async function book(actor: Actor, input: NewBooking): Promise<Booking> {
     if (!(await repository.findRoom(db, input.room_id))) throw notFound('Room')
@@ -41,11 +55,13 @@ export function createBookingsService(
     // Looked up before the transaction: another module's query inside it would wait for the
     // connection the transaction holds (PGlite has only one).
     const contact = await contacts.contactOf(actor.userId)
+    const now = clock.now()
+    const holdUntil = payments?.holdUntil(now)
     const { booking, hotelId } = await transaction(db, async (tx) => {
       const room = await repository.lockRoom(tx, input.room_id)
       if (!room) throw notFound('Room')
-      const confirmed = await repository.confirmedStays(tx, room.id, stay)
-      if (roomsLeft(room.quantity, confirmed, stay) < 1) {
+      const taken = await repository.takenStays(tx, room.id, stay, now)
+      if (roomsLeft(room.quantity, taken, stay) < 1) {
         throw conflict('no_rooms_left', 'No room of this type is free on every night of these dates.')
       }
       const row = await repository.insertBooking(tx, {
@@ -54,16 +70,37 @@ export function createBookingsService(
         stay,
         nights,
         totalCost: formatCents(totalCost(toCents(room.price), nights)),
-        now: clock.now(),
+        now,
+        holdUntil,
       })
-      await notify(tx, contact, 'confirmed', row)
+      if (payments && holdUntil) await payments.recordCharge(tx, toPay(row), holdUntil)
+      else await notify(tx, contact, 'confirmed', row)
       return { booking: row, hotelId: room.hotel_id }
     })
     await cache.purge(hotelId)
-    return toBooking(booking, booking.hotel_name, booking.room_name)
+    const view = toBooking(booking, booking.hotel_name, booking.room_name)
+    if (!payments) return view
+    return { ...view, payment: await openPayment(payments, booking, hotelId), refund_status: null }
   }
 
-  /** The owner cancels a confirmed booking before its stay starts; its nights are free again. */
+  /** Opens the payment of a held booking; when the provider fails, the rooms are free again at once. */
+  async function openPayment(paying: BookingPayments, booking: BookingRow, hotelId: number) {
+    try {
+      return await paying.startCheckout(toPay(booking))
+    } catch (error) {
+      await transaction(db, async (tx) => {
+        await releaseHold(tx, booking.id)
+        await paying.checkoutFailed(tx, booking.id)
+      })
+      await cache.purge(hotelId)
+      throw error
+    }
+  }
+
+  /**
+   * The owner cancels a booking before its stay starts; its nights are free again. A paid booking is
+   * refunded (by a job of the payments), in the same transaction as the cancellation.
+   */
   async function cancel(actor: Actor, id: number): Promise<void> {
     const existing = await repository.findBooking(db, id)
     if (existing?.user_id !== actor.userId) throw notFound('Booking')
@@ -76,9 +113,13 @@ export function createBookingsService(
         if (current.status === 'cancelled') {
           throw conflict('booking_already_cancelled', 'This booking was already cancelled.')
         }
+        if (current.status === 'expired') {
+          throw conflict('booking_expired', 'This booking expired unpaid; there is nothing to cancel.')
+        }
         throw conflict('stay_started', 'This stay has started (or passed); it can no longer be cancelled.')
       }
-      await notify(tx, contact, 'cancelled', row)
+      const refund = payments ? await payments.cancelled(tx, row.id) : null
+      await notify(tx, contact, 'cancelled', row, refund !== null)
       return row
     })
     const room = cancelled.room_id === null ? undefined : await repository.findRoom(db, cancelled.room_id)
@@ -87,11 +128,13 @@ export function createBookingsService(
 
   async function listBookings(actor: Actor, page: PageRequest) {
     const { count, rows } = await repository.listBookings(db, actor.userId, clock.today(), page)
+    const facts = payments ? await payments.factsOf(rows.map((row) => row.id)) : undefined
     return {
       count,
-      results: rows.map((row) =>
-        toBooking(row, row.current_hotel ?? row.hotel_name, row.current_room ?? row.room_name),
-      ),
+      results: rows.map((row) => {
+        const booking = toBooking(row, row.current_hotel ?? row.hotel_name, row.current_room ?? row.room_name)
+        return facts ? { ...booking, ...paymentOf(facts.get(row.id)) } : booking
+      }),
     }
   }
 
@@ -116,20 +159,35 @@ export function createBookingsService(
     return reminded
   }
 
+  return { book, cancel, listBookings, remindTomorrowsGuests }
+
   /** Enqueues the guest's email in the transaction of the change it reports. */
   async function notify(
     tx: BookingsDb,
-    contact: { email: string; first_name: string } | undefined,
+    contact: Contact,
     event: BookingEvent,
     booking: BookingRow,
+    refunded = false,
   ): Promise<void> {
-    if (contact) await emails.enqueue(bookingEmail(contact, event, booking), tx)
+    if (contact) await context.emails.enqueue(bookingEmail(contact, event, booking, refunded), tx)
   }
-
-  return { book, cancel, listBookings, remindTomorrowsGuests }
 }
 
-function toBooking(row: BookingRow, hotelName: string, roomName: string): Booking {
+export function toPay(row: BookingRow): BookingToPay {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    totalCost: formatMoney(row.total_cost),
+    hotelName: row.hotel_name,
+    roomName: row.room_name,
+  }
+}
+
+function paymentOf(facts: PaymentFacts | undefined): PaymentFacts {
+  return facts ?? { payment: null, refund_status: null }
+}
+
+export function toBooking(row: BookingRow, hotelName: string, roomName: string): Booking {
   return {
     id: row.id,
     room_id: row.room_id,

@@ -24,11 +24,12 @@ function likePattern(text: string): string {
 }
 
 /**
- * The confirmed bookings of room `rooms.id` on the fullest night of `stay`. Each overlapping booking
- * is expanded into its nights inside the stay (at most 30); the index on (room_id, date_to) where
- * confirmed reads only bookings ending after the stay starts, so past stays cost nothing.
+ * The rooms of room type `rooms.id` taken on the fullest night of `stay`: confirmed bookings, and
+ * bookings waiting for their payment whose hold has not passed at `at`. Each overlapping booking is
+ * expanded into its nights inside the stay (at most 30); the index on (room_id, date_to) of confirmed
+ * and held bookings reads only bookings ending after the stay starts, so past stays cost nothing.
  */
-function takenOnFullestNight(stay: Stay) {
+function takenOnFullestNight(stay: Stay, at: Date) {
   return sql<number>`coalesce((
     select max(taken) from (
       select count(*) as taken
@@ -40,7 +41,8 @@ function takenOnFullestNight(stay: Stay) {
         (least(b.date_to, ${stay.dateTo}::date) - 1)::timestamp,
         interval '1 day'
       ) as night
-      where b.room_id = rooms.id and b.status = 'confirmed'
+      where b.room_id = rooms.id and b.status in ('confirmed', 'pending_payment')
+        and (b.status = 'confirmed' or b.expires_at > ${at})
         and b.date_to > ${stay.dateFrom}::date and b.date_from < ${stay.dateTo}::date
       group by night
     ) nights
@@ -101,6 +103,8 @@ export async function deleteHotel(db: BookingsDb, id: number): Promise<boolean> 
 export interface HotelSearch {
   location: string | undefined
   stay: Stay | undefined
+  /** Now: held bookings count as taken until their hold passes. */
+  at: Date
 }
 
 /**
@@ -124,7 +128,7 @@ export function searchHotelsQuery(search: HotelSearch, page: { limit: number; of
   // planner copies the outer `rooms_left > 0` into the grouping and evaluates the sub-select twice.
   return sql<HotelRow & { rooms_left: number; total: number }>`
     with per_room as materialized (
-      select rooms.hotel_id, greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0) as rooms_left
+      select rooms.hotel_id, greatest(rooms.quantity - ${takenOnFullestNight(stay, search.at)}, 0) as rooms_left
       from rooms
       join hotels h on h.id = rooms.hotel_id
       where ${location}
@@ -205,12 +209,12 @@ export async function deleteRoom(db: BookingsDb, id: number): Promise<boolean> {
   return result.numDeletedRows > 0n
 }
 
-/** The SQL of a hotel's room types by id, each with its rooms left for `stay`. */
-export function roomsQuery(db: BookingsDb, hotelId: number, stay: Stay) {
+/** The SQL of a hotel's room types by id, each with its rooms left for `stay` as of `at`. */
+export function roomsQuery(db: BookingsDb, hotelId: number, stay: Stay, at: Date) {
   return db
     .selectFrom('rooms')
     .selectAll('rooms')
-    .select(sql<number>`greatest(rooms.quantity - ${takenOnFullestNight(stay)}, 0)::int`.as('rooms_left'))
+    .select(sql<number>`greatest(rooms.quantity - ${takenOnFullestNight(stay, at)}, 0)::int`.as('rooms_left'))
     .where('rooms.hotel_id', '=', hotelId)
     .orderBy('rooms.id')
 }
@@ -220,8 +224,9 @@ export async function listRooms(
   db: BookingsDb,
   hotelId: number,
   stay: Stay | undefined,
+  at: Date,
 ): Promise<(RoomRow & { rooms_left: number | null })[]> {
-  if (stay) return roomsQuery(db, hotelId, stay).execute()
+  if (stay) return roomsQuery(db, hotelId, stay, at).execute()
   const rows = await db
     .selectFrom('rooms')
     .selectAll()

@@ -61,7 +61,7 @@ export function hotelRoutes(hotels: HotelsService, guards: Guards, publicUrl: st
         schema: {
           tags: ['bookings'],
           summary: 'The room types of a hotel, by id; with dates, rooms left and the cost of the stay',
-          description: `rooms_left is the quantity less the confirmed bookings on the fullest night of the stay; total_cost is nights × price. ${STAY_RULES} Cached briefly; bookings and changes purge the cache.`,
+          description: `rooms_left is the quantity less the confirmed and held (awaiting payment) bookings on the fullest night of the stay; total_cost is nights × price. ${STAY_RULES} Cached briefly; bookings and changes purge the cache.`,
           params: IdParams,
           querystring: RoomsQuery,
           response: { 200: Rooms },

@@ -41,7 +41,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const stay = stayOf(query)
     const location = query.location?.trim() === '' ? undefined : query.location?.trim()
     return cache.search([location, stay?.dateFrom, stay?.dateTo, page.limit, page.offset], async () => {
-      const { count, rows } = await repository.searchHotels(db, { location, stay }, page)
+      const { count, rows } = await repository.searchHotels(db, { location, stay, at: clock.now() }, page)
       const imageIds = await repository.imageIdsOf(
         db,
         'hotel',
@@ -83,7 +83,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     await getHotelRow(hotelId)
     const stay = stayOf(query)
     return cache.rooms(hotelId, [stay?.dateFrom, stay?.dateTo], async () => {
-      const rows = await repository.listRooms(db, hotelId, stay)
+      const rows = await repository.listRooms(db, hotelId, stay, clock.now())
       const imageIds = await repository.imageIdsOf(
         db,
         'room',
@@ -125,7 +125,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const today = clock.today()
     await transaction(db, async (tx) => {
       await repository.lockHotel(tx, id)
-      if (await bookingRows.hasStaysToCome(tx, { hotelId: id }, today)) {
+      if (await bookingRows.hasStaysToCome(tx, { hotelId: id }, today, clock.now())) {
         throw conflict('hotel_has_bookings', 'This hotel has confirmed bookings to come; cancel them first.')
       }
       if (!(await repository.deleteHotel(tx, id))) throw notFound('Hotel')
@@ -162,13 +162,13 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
       const room = await bookingRows.lockRoom(tx, id)
       if (!room) throw notFound('Room')
       if (changes.quantity !== undefined && changes.quantity < room.quantity) {
-        const stays = await bookingRows.confirmedStays(tx, id, { dateFrom: today })
+        const stays = await bookingRows.takenStays(tx, id, { dateFrom: today }, clock.now())
         const lastDeparture = stays.reduce((last, stay) => (stay.dateTo > last ? stay.dateTo : last), today)
         const needed = fullestNight(stays, { dateFrom: today, dateTo: lastDeparture })
         if (changes.quantity < needed) {
           throw conflict(
             'room_quantity_below_bookings',
-            `Confirmed bookings to come need ${needed} rooms of this type on their fullest night.`,
+            `Bookings to come need ${needed} rooms of this type on their fullest night.`,
           )
         }
       }
@@ -193,7 +193,7 @@ export function createHotelsService(db: BookingsDb, clock: Clock, images: Images
     const hotelId = await transaction(db, async (tx) => {
       const room = await bookingRows.lockRoom(tx, id)
       if (!room) throw notFound('Room')
-      if (await bookingRows.hasStaysToCome(tx, { roomId: id }, today)) {
+      if (await bookingRows.hasStaysToCome(tx, { roomId: id }, today, clock.now())) {
         throw conflict('room_has_bookings', 'This room has confirmed bookings to come; cancel them first.')
       }
       await repository.deleteRoom(tx, id)

@@ -12,8 +12,13 @@ import { createCatalogCache } from './catalog-cache.ts'
 import { hotelRoutes } from './hotels.routes.ts'
 import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
+import { createPaymentOutcomes, type PaymentOutcome } from './payment-outcomes.ts'
+import type { BookingPayments } from './payments.ts'
 
-export type { BookingsTables }
+export type { BookingsTables, PaymentOutcome }
+export type { BookingPayments, BookingToPay, PaymentFacts, PaymentView } from './payments.ts'
+export type { Booking } from './bookings.schemas.ts'
+export type BookingsApi = BookingsModule['api']
 
 /**
  * The availability queries exactly as the API runs them, for the benchmark's EXPLAIN: compile them
@@ -27,12 +32,14 @@ export interface BookingsModule {
   api: {
     /** Demo hotels in a few cities with rooms and pictures (`npm run seed`); returns how many were added. */
     seedDemo(): Promise<number>
-  }
+  } & ReturnType<typeof createPaymentOutcomes>
 }
 
 export interface BookingsDependencies {
   guards: Guards
   contacts: Contacts
+  /** When guests pay (billing on): bookings wait for their payment, holding their rooms. */
+  payments?: BookingPayments | undefined
 }
 
 export function createBookingsModule(platform: Platform, deps: BookingsDependencies): BookingsModule {
@@ -40,7 +47,15 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
   const db = platform.db.$extendTables<BookingsTables>()
   const cache = createCatalogCache(platform.cache, platform.logger, config.bookings.cacheTtlSeconds)
   const hotels = createHotelsService(db, platform.clock, platform.images, cache)
-  const bookings = createBookingsService(db, platform.clock, platform.emails, deps.contacts, cache)
+  const context = {
+    db,
+    clock: platform.clock,
+    emails: platform.emails,
+    contacts: deps.contacts,
+    cache,
+    payments: deps.payments,
+  }
+  const bookings = createBookingsService(context)
   const remind = defineJob({
     name: 'bookings.remind-guests',
     payload: Type.Object({}),
@@ -59,6 +74,6 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
       for (const register of routes) await register(app)
     },
     jobs: [remind],
-    api: { seedDemo: () => seedHotels(db, hotels) },
+    api: { seedDemo: () => seedHotels(db, hotels), ...createPaymentOutcomes(context) },
   }
 }

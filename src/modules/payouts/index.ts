@@ -1,7 +1,7 @@
 import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { JobDefinition } from '../../platform/jobs/jobs.ts'
-import type { Payouts } from '../../platform/payouts/index.ts'
+import { payoutMovements, type Payouts } from '../../platform/payouts/index.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { EarlyPayments } from '../supplier-payments/index.ts'
 import { payoutRoutes } from './payouts.routes.ts'
@@ -11,11 +11,22 @@ export type { Payout } from './payouts.schemas.ts'
 export interface PayoutsModule {
   routes: (app: App) => Promise<void>
   jobs: JobDefinition[]
+  api: {
+    /**
+     * Payouts as ledger movements (money out): SQL another module's ledger puts in a union with its
+     * own movements; the columns are listed in platform/payouts/payout-movements.ts.
+     */
+    movements: typeof payoutMovements
+  }
 }
 
 /** The HTTP face of the platform's payouts (their jobs are the platform's). */
 export function createPayoutsModule(platform: Platform, deps: { guards: Guards }): PayoutsModule {
-  return { routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl), jobs: [] }
+  return {
+    routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl),
+    jobs: [],
+    api: { movements: payoutMovements },
+  }
 }
 
 /** The default bank account of a company in a currency (the companies module provides it). */

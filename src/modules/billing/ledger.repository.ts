@@ -1,0 +1,142 @@
+import { sql, type RawBuilder } from 'kysely'
+import { movementConditions, type MovementFilter } from '../../platform/ledger/movements.ts'
+import type { BillingDb } from './billing.repository.ts'
+
+/*
+ * The ledger: every movement of money, in (booking payments) and out (booking refunds, and the
+ * payouts module's complaint refunds and early payments), newest first. A page is merged from the
+ * newest rows of each source, each read in the order of its own index on (time desc, id desc) and
+ * cut at the page's end, so a page costs its depth, not the ledger's length. Amounts stay integer
+ * cents, and sums are done in SQL.
+ */
+
+export const LEDGER_KINDS = [
+  'booking_payment',
+  'booking_refund',
+  'complaint_refund',
+  'early_payment',
+] as const
+export type LedgerKind = (typeof LEDGER_KINDS)[number]
+export type LedgerFilter = MovementFilter & { kind?: LedgerKind | undefined }
+
+export interface MovementRow {
+  at: Date
+  direction: 'in' | 'out'
+  kind: LedgerKind
+  amount_cents: string
+  currency: string
+  status: string
+  subject_type: string
+  subject_id: number
+  provider: string
+  provider_ref: string | null
+  source: number
+  id: number
+}
+
+/** Where a batch of the CSV export stopped: the last row's sort key. */
+export interface LedgerCursor {
+  at: Date
+  id: number
+  source: number
+}
+
+/** A source of movements: its matching rows, the newest `limit` of them when given. */
+export type MovementSource = (filter: MovementFilter, limit?: number) => RawBuilder<unknown>
+
+const CHARGES_SOURCE = 1
+const REFUNDS_SOURCE = 2
+
+/** Booking payments: charges once paid (whatever became of them since: refunds are their own rows). */
+const chargeMovements: MovementSource = (filter, limit) => {
+  const where = movementConditions(
+    filter,
+    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency::text` },
+    CHARGES_SOURCE,
+  )
+  const rows = sql`
+    select c.paid_at as at, 'in'::text as direction, 'booking_payment'::text as kind, c.amount_cents,
+      c.currency::text as currency, c.status, 'booking'::text as subject_type, c.booking_id as subject_id,
+      'stripe'::text as provider, c.payment_intent_id as provider_ref, ${sql.lit(CHARGES_SOURCE)} as source, c.id
+    from charges c
+    where c.paid_at is not null and ${where}`
+  return limit === undefined ? rows : sql`${rows} order by c.paid_at desc, c.id desc limit ${limit}`
+}
+
+/** Booking refunds, in any state (only succeeded ones when settled). */
+const refundMovements: MovementSource = (filter, limit) => {
+  const where = movementConditions(
+    filter,
+    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency::text` },
+    REFUNDS_SOURCE,
+  )
+  const settled = filter.settled ? sql`and r.status = 'succeeded'` : sql``
+  const rows = sql`
+    select r.created_at as at, 'out'::text as direction, 'booking_refund'::text as kind, r.amount_cents,
+      r.currency::text as currency, r.status, 'booking'::text as subject_type, r.booking_id as subject_id,
+      'stripe'::text as provider, r.stripe_refund_id as provider_ref, ${sql.lit(REFUNDS_SOURCE)} as source, r.id
+    from refunds r
+    where ${where} ${settled}`
+  return limit === undefined ? rows : sql`${rows} order by r.created_at desc, r.id desc limit ${limit}`
+}
+
+const columns = sql`m.at, m.direction, m.kind, m.amount_cents::text as amount_cents, m.currency, m.status,
+  m.subject_type, m.subject_id, m.provider, m.provider_ref, m.source, m.id`
+
+export function createLedgerRepository(db: BillingDb, payouts: MovementSource) {
+  const sources = [chargeMovements, refundMovements, payouts]
+
+  /** Every source's rows (the newest `limit` of each when given), as one union. */
+  function union(filter: LedgerFilter, limit?: number) {
+    return sql.join(
+      sources.map((source) => sql`(${source(filter, limit)})`),
+      sql` union all `,
+    )
+  }
+
+  /** The `limit` movements after the first `offset`, newest first, merged from each source's newest. */
+  async function rowsOf(filter: LedgerFilter, limit: number, offset: number): Promise<MovementRow[]> {
+    const result = await sql<MovementRow>`
+      select ${columns} from (${union(filter, offset + limit)}) m
+      order by m.at desc, m.id desc, m.source desc
+      limit ${limit} offset ${offset}`.execute(db)
+    return result.rows
+  }
+
+  /** One page, newest first, and how many movements match. */
+  async function page(
+    filter: LedgerFilter,
+    window: { limit: number; offset: number },
+  ): Promise<{ count: number; rows: MovementRow[] }> {
+    const [count, rows] = await Promise.all([
+      sql<{ count: number }>`select count(*)::int as count from (${union(filter)}) m`.execute(db),
+      rowsOf(filter, window.limit, window.offset),
+    ])
+    return { count: count.rows[0]?.count ?? 0, rows }
+  }
+
+  /** The `size` movements after `cursor` (from the newest when absent): the CSV export's batches. */
+  async function batch(filter: LedgerFilter, size: number, cursor?: LedgerCursor): Promise<MovementRow[]> {
+    return rowsOf({ ...filter, after: cursor }, size, 0)
+  }
+
+  /** Settled money in and out, by kind, direction and currency, summed in SQL. */
+  async function totals(filter: LedgerFilter) {
+    const result = await sql<{
+      kind: LedgerKind
+      direction: 'in' | 'out'
+      currency: string
+      total_cents: string
+      count: number
+    }>`
+      select m.kind, m.direction, m.currency, sum(m.amount_cents)::text as total_cents, count(*)::int as count
+      from (${union({ ...filter, settled: true })}) m
+      group by m.kind, m.direction, m.currency
+      order by m.currency, m.direction, m.kind`.execute(db)
+    return result.rows
+  }
+
+  return { page, batch, totals }
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>

@@ -1,0 +1,61 @@
+import { sql, type RawBuilder } from 'kysely'
+
+/*
+ * Movements of money for a ledger that merges several modules' sources (billing's charges and
+ * refunds, the payouts): what a ledger asks for, and how each source turns that into conditions on
+ * its own columns, the same way for all.
+ */
+
+/**
+ * Which movements of money a ledger asks for. Every source of movements (billing's charges and
+ * refunds, the payouts) reads it with its own columns and indexes.
+ */
+export interface MovementFilter {
+  /** Calendar dates, both inclusive, in `timeZone`. */
+  from?: string | undefined
+  to?: string | undefined
+  kind?: string | undefined
+  currency?: string | undefined
+  timeZone: string
+  /** Only the movements after this one in the ledger's order (at, id, source: all descending). */
+  after?: { at: Date; id: number; source: number } | undefined
+  /** Only money that moved (for totals): payouts funded at the provider or paid. */
+  settled?: boolean
+}
+
+/**
+ * The conditions of `filter` on one source of movements: its time column, id column, kind and
+ * currency expressions, and its source number. Shared by every source, so they all read a filter the
+ * same way; `after` is written so each source's index on (time desc, id desc) bounds the scan.
+ */
+export function movementConditions(
+  filter: MovementFilter,
+  columns: {
+    at: RawBuilder<unknown>
+    id: RawBuilder<unknown>
+    kind: RawBuilder<unknown>
+    currency: RawBuilder<unknown>
+  },
+  source: number,
+): RawBuilder<unknown> {
+  const parts = [sql`true`]
+  if (filter.from !== undefined) {
+    parts.push(sql`${columns.at} >= (${filter.from}::date)::timestamp at time zone ${filter.timeZone}`)
+  }
+  if (filter.to !== undefined) {
+    parts.push(sql`${columns.at} < (${filter.to}::date + 1)::timestamp at time zone ${filter.timeZone}`)
+  }
+  if (filter.kind !== undefined) parts.push(sql`${columns.kind} = ${filter.kind}`)
+  if (filter.currency !== undefined) parts.push(sql`${columns.currency} = ${filter.currency}`)
+  const { after } = filter
+  if (after) {
+    // Descending (at, id, source): this source's rows of the same (at, id) come after only when its
+    // number is lower than the cursor's.
+    parts.push(
+      source < after.source
+        ? sql`(${columns.at}, ${columns.id}) <= (${after.at}, ${after.id})`
+        : sql`(${columns.at}, ${columns.id}) < (${after.at}, ${after.id})`,
+    )
+  }
+  return sql.join(parts, sql` and `)
+}

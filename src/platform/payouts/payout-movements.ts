@@ -1,0 +1,34 @@
+import { sql, type RawBuilder } from 'kysely'
+import { movementConditions, type MovementFilter } from '../ledger/movements.ts'
+
+/** Which source payouts are in a ledger: it orders movements of equal `at` and `id`. */
+export const PAYOUTS_SOURCE = 3
+
+/**
+ * Payouts as movements of money out, for a ledger that merges them with other modules' movements.
+ * The columns every source gives, in this order:
+ *
+ *   at, direction, kind, amount_cents (bigint), currency, status, subject_type, subject_id, provider,
+ *   provider_ref, source, id
+ *
+ * The subject of a payout is what it pays: a complaint's refund or an anticipation's early payment.
+ * With `limit`, the newest `limit` matching payouts, read in the order of the index on
+ * (created_at desc, id desc); without, every matching one (for counts and sums).
+ */
+export function payoutMovements(filter: MovementFilter, limit?: number): RawBuilder<unknown> {
+  const where = movementConditions(
+    filter,
+    { at: sql`p.created_at`, id: sql`p.id`, kind: sql`p.purpose`, currency: sql`p.currency::text` },
+    PAYOUTS_SOURCE,
+  )
+  const settled = filter.settled ? sql`and p.status in ('funded', 'completed')` : sql``
+  const rows = sql`
+    select p.created_at as at, 'out'::text as direction, p.purpose::text as kind,
+      (p.amount * 100)::bigint as amount_cents, p.currency::text as currency, p.status::text as status,
+      (case p.purpose when 'complaint_refund' then 'complaint' else 'anticipation' end)::text as subject_type,
+      p.subject_id, p.provider::text as provider,
+      coalesce(p.provider_transfer_id, p.reference) as provider_ref, ${sql.lit(PAYOUTS_SOURCE)} as source, p.id
+    from payouts p
+    where ${where} ${settled}`
+  return limit === undefined ? rows : sql`${rows} order by p.created_at desc, p.id desc limit ${limit}`
+}
