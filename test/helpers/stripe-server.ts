@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import Stripe from 'stripe'
+import { listenLocally } from './local-http.ts'
 
 /*
  * A local HTTP server speaking the part of Stripe's API that billing uses: Checkout Sessions (create,
@@ -256,14 +256,10 @@ export async function startStripeServer(): Promise<StripeServer> {
     respond(handled)
   }
 
-  const server = createServer((request, response) => {
-    serve(request, response).catch(() => response.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { server, url } = await listenLocally(serve)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     secretKey,
     webhookSecret,
     requests,

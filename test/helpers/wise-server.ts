@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { listenLocally } from './local-http.ts'
 
 /*
  * A local HTTP server speaking the subset of Wise's API that payouts use: profiles, quotes (v3),
@@ -249,14 +249,10 @@ export async function startWiseServer(
     respond(response, handled)
   }
 
-  const server = createServer((request, response) => {
-    serve(request, response).catch(() => response.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const { server, url } = await listenLocally(serve)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     token,
     profiles,
     requests,
