@@ -59,7 +59,7 @@ const REFUNDS_SOURCE = 2
 const chargeMovements: MovementSource = (filter, limit) => {
   const where = movementConditions(
     filter,
-    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency::text` },
+    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency` },
     CHARGES_SOURCE,
   )
   const rows = sql`
@@ -75,7 +75,7 @@ const chargeMovements: MovementSource = (filter, limit) => {
 const refundMovements: MovementSource = (filter, limit) => {
   const where = movementConditions(
     filter,
-    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency::text` },
+    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency` },
     REFUNDS_SOURCE,
   )
   const settled = filter.settled ? sql`and r.status = 'succeeded'` : sql``

@@ -25,7 +25,7 @@ export const PAYOUTS_SOURCE = 3
 export function payoutMovements(filter: MovementFilter, limit?: number): RawBuilder<unknown> {
   const where = movementConditions(
     filter,
-    { at: sql`p.created_at`, id: sql`p.id`, kind: sql`p.purpose`, currency: sql`p.currency::text` },
+    { at: sql`p.created_at`, id: sql`p.id`, kind: sql`p.purpose`, currency: sql`p.currency` },
     PAYOUTS_SOURCE,
   )
   const settled = filter.settled ? sql`and p.status in ('funded', 'completed')` : sql``
