@@ -116,26 +116,44 @@ async function triggers(db: Kysely<unknown>, spec: Totals): Promise<void> {
   }
 }
 
-/** The totals of the rows already there, in slot 0. */
-async function fill(db: Kysely<unknown>, spec: Totals): Promise<void> {
-  await sql`
-    insert into ${sql.raw(spec.totals)} as t (day, kind, currency, status, slot, movements, amount_cents)
-    select day, kind, currency, status, 0, n, cents from (${sql.raw(rowsOf(spec, spec.source, ''))}) rows
+/** Counts every row of `spec.source` again into slot 0 (`delete` first empties the table of totals). */
+function refill(spec: Totals): string {
+  return `insert into ${spec.totals} as t (day, kind, currency, status, slot, movements, amount_cents)
+    select day, kind, currency, status, 0, n, cents from (${rowsOf(spec, spec.source, '')}) rows
     on conflict (day, kind, currency, status, slot) do update
-    set movements = t.movements + excluded.movements, amount_cents = t.amount_cents + excluded.amount_cents`.execute(
-    db,
-  )
+    set movements = t.movements + excluded.movements, amount_cents = t.amount_cents + excluded.amount_cents;`
+}
+
+/**
+ * `rebuild_billing_day_totals()` and `rebuild_payout_day_totals()`: the totals counted again from the
+ * rows, for a bulk load that skipped the triggers.
+ */
+async function rebuildFunctions(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create function rebuild_billing_day_totals() returns void language plpgsql as $$
+    begin
+      delete from billing_day_totals;
+      ${sql.raw(refill(charges))}
+      ${sql.raw(refill(refunds))}
+    end $$`.execute(db)
+  await sql`
+    create function rebuild_payout_day_totals() returns void language plpgsql as $$
+    begin
+      delete from payout_day_totals;
+      ${sql.raw(refill(payouts))}
+    end $$`.execute(db)
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await totalsTable(db, 'billing_day_totals')
   await totalsTable(db, 'payout_day_totals')
   for (const spec of [charges, refunds, payouts]) {
-    // Writers wait for the fill, so no change is counted twice or missed.
+    // Writers wait for the totals of the rows already there, so no change is counted twice or missed.
     await sql`lock table ${sql.raw(spec.source)} in share row exclusive mode`.execute(db)
     await triggers(db, spec)
-    await fill(db, spec)
   }
+  await rebuildFunctions(db)
+  await sql`select rebuild_billing_day_totals(), rebuild_payout_day_totals()`.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -146,6 +164,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       await sql`drop function ${sql.raw(name)}()`.execute(db)
     }
   }
+  await sql`drop function rebuild_billing_day_totals()`.execute(db)
+  await sql`drop function rebuild_payout_day_totals()`.execute(db)
   await sql`drop table payout_day_totals`.execute(db)
   await sql`drop table billing_day_totals`.execute(db)
 }
