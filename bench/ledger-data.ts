@@ -15,7 +15,7 @@ export interface LedgerDataSet {
  * Fills a freshly migrated database straight in SQL with `movements` movements of money spread over
  * the two years before `today`: 60 % booking payments (charges, each with its booking, EUR), 10 %
  * refunds of some of them, 30 % payouts (complaint refunds in EUR and early payments in BRL, in
- * turns). An operator reads them. Then VACUUM ANALYZE.
+ * turns). An operator reads them. The ledger's day totals are counted from them. Then VACUUM ANALYZE.
  */
 export async function generateLedgerData(
   client: pg.Client,
@@ -73,8 +73,17 @@ export async function generateLedgerData(
             lateral (select $2::timestamptz - make_interval(secs => $3::double precision * ($1 - n) / $1) as at) as t`,
       [payouts, `${today}T00:00:00Z`, span],
     )
+    // The load skipped the triggers that keep the ledger's day totals: count them from the rows.
+    await client.query('select rebuild_billing_day_totals(), rebuild_payout_day_totals()')
   })
-  for (const table of ['bookings', 'charges', 'refunds', 'payouts'])
+  for (const table of [
+    'bookings',
+    'charges',
+    'refunds',
+    'payouts',
+    'billing_day_totals',
+    'payout_day_totals',
+  ])
     await client.query(`vacuum analyze ${table}`)
   return { movements, charges, refunds, payouts, seconds: (performance.now() - started) / 1000 }
 }

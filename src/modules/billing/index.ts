@@ -8,7 +8,8 @@ import type { BillingContext } from './billing.context.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { billingRoutes } from './billing.routes.ts'
 import { createBookingPayments, type BookingPaymentsOfBilling } from './booking-payments.ts'
-import { createLedgerRepository, type MovementSource } from './ledger.repository.ts'
+import type { LedgerSource } from '../../platform/ledger/movements.ts'
+import { createLedgerRepository } from './ledger.repository.ts'
 import { createLedgerService } from './ledger.service.ts'
 import { createHoldExpiry } from './payment-holds.ts'
 import { createRefunds, type Refunds } from './refunds.ts'
@@ -51,14 +52,14 @@ export interface BillingDependencies {
   guards: Guards
   payments: Payments
   bookings: BookingOutcomes
-  /** The payouts module's movements, for the ledger. */
-  payouts: { movements: MovementSource }
+  /** The payouts module's movements and their day totals, for the ledger. */
+  payouts: { ledger: LedgerSource }
 }
 
 /** Card payments of bookings through Stripe, their refunds, and the ledger of every movement. */
 export function createBillingModule(platform: Platform, deps: BillingDependencies): BillingModule {
   const { context, parts } = deps.payments
-  const ledger = createLedgerService(createLedgerRepository(context.db, deps.payouts.movements))
+  const ledger = createLedgerService(createLedgerRepository(context.db, deps.payouts.ledger))
   const events = parts && createStripeEvents(context, deps.bookings, parts.payments, parts.refunds)
   const holds = parts && createHoldExpiry(context, deps.bookings, parts.payments)
   return {

@@ -1,12 +1,20 @@
 import { sql, type RawBuilder } from 'kysely'
-import { movementConditions, type MovementFilter } from '../../platform/ledger/movements.ts'
+import {
+  movementConditions,
+  type DayTotalsFilter,
+  type LedgerSource,
+  type MovementFilter,
+} from '../../platform/ledger/movements.ts'
 import type { BillingDb } from './billing.repository.ts'
+import { billingDayTotals, spanOf } from './ledger-days.ts'
 
 /*
  * The ledger: every movement of money, in (booking payments) and out (booking refunds, and the
  * payouts module's complaint refunds and early payments), newest first. A page is merged from the
  * newest rows of each source, each read in the order of its own index on (time desc, id desc) and
- * cut at the page's end, so a page costs its depth, not the ledger's length. Amounts stay integer
+ * cut at the page's end, so a page costs its depth, not the ledger's length. Counts and sums read
+ * the day totals each module keeps (ledger-days.ts), plus the movements of the partial days at a
+ * range's edges. A source that has none of the kind asked for is left out. Amounts stay integer
  * cents, and sums are done in SQL.
  */
 
@@ -51,7 +59,7 @@ const REFUNDS_SOURCE = 2
 const chargeMovements: MovementSource = (filter, limit) => {
   const where = movementConditions(
     filter,
-    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency::text` },
+    { at: sql`c.paid_at`, id: sql`c.id`, kind: sql`'booking_payment'`, currency: sql`c.currency` },
     CHARGES_SOURCE,
   )
   const rows = sql`
@@ -67,7 +75,7 @@ const chargeMovements: MovementSource = (filter, limit) => {
 const refundMovements: MovementSource = (filter, limit) => {
   const where = movementConditions(
     filter,
-    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency::text` },
+    { at: sql`r.created_at`, id: sql`r.id`, kind: sql`'booking_refund'`, currency: sql`r.currency` },
     REFUNDS_SOURCE,
   )
   const settled = filter.settled ? sql`and r.status = 'succeeded'` : sql``
@@ -83,13 +91,38 @@ const refundMovements: MovementSource = (filter, limit) => {
 const columns = sql`m.at, m.direction, m.kind, m.amount_cents::text as amount_cents, m.currency, m.status,
   m.subject_type, m.subject_id, m.provider, m.provider_ref, m.source, m.id`
 
-export function createLedgerRepository(db: BillingDb, payouts: MovementSource) {
-  const sources = [chargeMovements, refundMovements, payouts]
+interface Source {
+  kinds: readonly string[]
+  movements: MovementSource
+}
+
+export interface LedgerTotal {
+  kind: LedgerKind
+  direction: 'in' | 'out'
+  currency: string
+  total_cents: string
+  count: number
+}
+
+export function createLedgerRepository(db: BillingDb, payouts: LedgerSource) {
+  const sources: Source[] = [
+    { kinds: ['booking_payment'], movements: chargeMovements },
+    { kinds: ['booking_refund'], movements: refundMovements },
+    payouts,
+  ]
+  const dayTotals = [billingDayTotals, payouts.dayTotals]
+
+  /** Every source that may have movements of the kind asked for. */
+  function sourcesOf(filter: LedgerFilter): Source[] {
+    const kind = filter.kind
+    const some = sources.filter((source) => kind === undefined || source.kinds.includes(kind))
+    return some.length > 0 ? some : sources
+  }
 
   /** Every source's rows (the newest `limit` of each when given), as one union. */
   function union(filter: LedgerFilter, limit?: number) {
     return sql.join(
-      sources.map((source) => sql`(${source(filter, limit)})`),
+      sourcesOf(filter).map((source) => sql`(${source.movements(filter, limit)})`),
       sql` union all `,
     )
   }
@@ -103,16 +136,56 @@ export function createLedgerRepository(db: BillingDb, payouts: MovementSource) {
     return result.rows
   }
 
+  /**
+   * The filter's range, the business time zone's days from `from` to `to` (both inclusive), as
+   * instants, cut into the whole UTC days read from day totals and the edges read from movements.
+   */
+  async function spanOfFilter(filter: LedgerFilter) {
+    if (filter.from === undefined && filter.to === undefined) return spanOf(undefined, undefined)
+    const result = await sql<{ since: Date | null; before: Date | null }>`
+      select (${filter.from ?? null}::date)::timestamp at time zone ${filter.timeZone} as since,
+        (${filter.to ?? null}::date + 1)::timestamp at time zone ${filter.timeZone} as before`.execute(db)
+    const bounds = result.rows[0]
+    return spanOf(bounds?.since ?? undefined, bounds?.before ?? undefined)
+  }
+
+  /**
+   * Rows of (kind, direction, currency, movements, amount_cents) whose sums are the filter's totals:
+   * the day totals of the whole days, and the movements of the edges, grouped.
+   */
+  async function parts(filter: LedgerFilter, settled: boolean) {
+    const span = await spanOfFilter(filter)
+    const days: DayTotalsFilter = { ...span.days, kind: filter.kind, currency: filter.currency, settled }
+    const edges = span.edges.map(
+      (edge) => sql`
+        select m.kind, m.direction, m.currency, count(*)::bigint as movements, sum(m.amount_cents)::bigint as amount_cents
+        from (${union({ ...filter, from: undefined, to: undefined, ...edge, settled })}) m
+        group by m.kind, m.direction, m.currency`,
+    )
+    const totals = span.days ? dayTotals.map((source) => source(days)) : []
+    const all = [...totals, ...edges]
+    if (all.length === 0) {
+      return sql`select null::text as kind, null::text as direction, null::text as currency,
+        0::bigint as movements, 0::bigint as amount_cents where false`
+    }
+    return sql.join(
+      all.map((part) => sql`(${part})`),
+      sql` union all `,
+    )
+  }
+
   /** One page, newest first, and how many movements match. */
   async function page(
     filter: LedgerFilter,
     window: { limit: number; offset: number },
   ): Promise<{ count: number; rows: MovementRow[] }> {
-    const [count, rows] = await Promise.all([
-      sql<{ count: number }>`select count(*)::int as count from (${union(filter)}) m`.execute(db),
-      rowsOf(filter, window.limit, window.offset),
-    ])
-    return { count: count.rows[0]?.count ?? 0, rows }
+    const count = async () => {
+      const result = await sql<{ count: number }>`
+        select coalesce(sum(p.movements), 0)::int as count from (${await parts(filter, false)}) p`.execute(db)
+      return result.rows[0]?.count ?? 0
+    }
+    const [total, rows] = await Promise.all([count(), rowsOf(filter, window.limit, window.offset)])
+    return { count: total, rows }
   }
 
   /** The `size` movements after `cursor` (from the newest when absent): the CSV export's batches. */
@@ -121,22 +194,29 @@ export function createLedgerRepository(db: BillingDb, payouts: MovementSource) {
   }
 
   /** Settled money in and out, by kind, direction and currency, summed in SQL. */
-  async function totals(filter: LedgerFilter) {
-    const result = await sql<{
-      kind: LedgerKind
-      direction: 'in' | 'out'
-      currency: string
-      total_cents: string
-      count: number
-    }>`
+  async function totals(filter: LedgerFilter): Promise<LedgerTotal[]> {
+    const result = await sql<LedgerTotal>`
+      select p.kind, p.direction, p.currency, sum(p.amount_cents)::text as total_cents,
+        sum(p.movements)::int as count
+      from (${await parts(filter, true)}) p
+      where ${filter.kind === undefined ? sql`true` : sql`p.kind = ${filter.kind}`}
+      group by p.kind, p.direction, p.currency
+      having sum(p.movements) <> 0
+      order by p.currency, p.direction, p.kind`.execute(db)
+    return result.rows
+  }
+
+  /** Counts and sums of every movement straight from the movements, for checking the day totals. */
+  async function recount(filter: LedgerFilter, settled: boolean): Promise<LedgerTotal[]> {
+    const result = await sql<LedgerTotal>`
       select m.kind, m.direction, m.currency, sum(m.amount_cents)::text as total_cents, count(*)::int as count
-      from (${union({ ...filter, settled: true })}) m
+      from (${union({ ...filter, settled })}) m
       group by m.kind, m.direction, m.currency
       order by m.currency, m.direction, m.kind`.execute(db)
     return result.rows
   }
 
-  return { page, batch, totals }
+  return { page, batch, totals, recount }
 }
 
 export type LedgerRepository = ReturnType<typeof createLedgerRepository>

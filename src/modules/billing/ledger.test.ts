@@ -5,7 +5,7 @@ import { login, signIn, type SignedInUser } from '../../../test/helpers/accounts
 import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 import { startStripeApp, type StripeApp } from '../../../test/helpers/stripe-app.ts'
 import type { Page } from '../../platform/http/pagination.ts'
-import { payoutMovements } from '../../platform/payouts/index.ts'
+import { payoutLedgerSource } from '../../platform/payouts/index.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { createLedgerRepository, type LedgerCursor } from './ledger.repository.ts'
 
@@ -207,7 +207,7 @@ describe('the CSV export reads the ledger in batches by keyset', () => {
     it(`batches of ${size} give every movement once, in the ledger's order`, async () => {
       const repository = createLedgerRepository(
         s.t.platform.db.$extendTables<BillingTables>(),
-        payoutMovements,
+        payoutLedgerSource,
       )
       const filter = { timeZone: 'UTC' }
       const all = await repository.page(filter, { limit: 100, offset: 0 })

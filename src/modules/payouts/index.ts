@@ -1,7 +1,7 @@
 import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { JobDefinition } from '../../platform/jobs/jobs.ts'
-import { payoutMovements, type Payouts } from '../../platform/payouts/index.ts'
+import { payoutLedgerSource, type Payouts } from '../../platform/payouts/index.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { EarlyPayments } from '../supplier-payments/index.ts'
 import { payoutRoutes } from './payouts.routes.ts'
@@ -14,9 +14,10 @@ export interface PayoutsModule {
   api: {
     /**
      * Payouts as ledger movements (money out): SQL another module's ledger puts in a union with its
-     * own movements; the columns are listed in platform/payouts/payout-movements.ts.
+     * own movements (the columns are listed in platform/payouts/payout-movements.ts), and their
+     * totals by UTC day, kept as payouts change.
      */
-    movements: typeof payoutMovements
+    ledger: typeof payoutLedgerSource
   }
 }
 
@@ -25,7 +26,7 @@ export function createPayoutsModule(platform: Platform, deps: { guards: Guards }
   return {
     routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl),
     jobs: [],
-    api: { movements: payoutMovements },
+    api: { ledger: payoutLedgerSource },
   }
 }
 

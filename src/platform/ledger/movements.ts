@@ -21,6 +21,42 @@ export interface MovementFilter {
   after?: { at: Date; id: number; source: number } | undefined
   /** Only money that moved (for totals): payouts funded at the provider or paid. */
   settled?: boolean
+  /** Instants: only the movements at or after `since` and before `before` (a range's edge days). */
+  since?: Date | undefined
+  before?: Date | undefined
+}
+
+/**
+ * Which day totals a ledger sums: the UTC days from `fromDay` (inclusive) to `toDay` (exclusive),
+ * either open, of one kind and currency when given; only settled money when `settled`.
+ */
+export interface DayTotalsFilter {
+  fromDay?: string | undefined
+  toDay?: string | undefined
+  kind?: string | undefined
+  currency?: string | undefined
+  settled: boolean
+}
+
+/**
+ * A module's movements for a ledger: the kinds it has, its rows (the newest `limit` when given) with
+ * the columns listed in payout-movements.ts, and its totals by UTC day, kept in the same transactions
+ * as its rows change, as rows of (kind, direction, currency, movements, amount_cents).
+ */
+export interface LedgerSource {
+  kinds: readonly string[]
+  movements: (filter: MovementFilter, limit?: number) => RawBuilder<unknown>
+  dayTotals: (filter: DayTotalsFilter) => RawBuilder<unknown>
+}
+
+/** The conditions of `filter` on a table of day totals (its day, kind and currency columns). */
+export function dayTotalsConditions(filter: DayTotalsFilter): RawBuilder<unknown> {
+  const parts = [sql`true`]
+  if (filter.fromDay !== undefined) parts.push(sql`t.day >= ${filter.fromDay}::date`)
+  if (filter.toDay !== undefined) parts.push(sql`t.day < ${filter.toDay}::date`)
+  if (filter.kind !== undefined) parts.push(sql`t.kind = ${filter.kind}`)
+  if (filter.currency !== undefined) parts.push(sql`t.currency = ${filter.currency}`)
+  return sql.join(parts, sql` and `)
 }
 
 /**
@@ -45,6 +81,8 @@ export function movementConditions(
   if (filter.to !== undefined) {
     parts.push(sql`${columns.at} < (${filter.to}::date + 1)::timestamp at time zone ${filter.timeZone}`)
   }
+  if (filter.since !== undefined) parts.push(sql`${columns.at} >= ${filter.since}`)
+  if (filter.before !== undefined) parts.push(sql`${columns.at} < ${filter.before}`)
   if (filter.kind !== undefined) parts.push(sql`${columns.kind} = ${filter.kind}`)
   if (filter.currency !== undefined) parts.push(sql`${columns.currency} = ${filter.currency}`)
   const { after } = filter

@@ -19,7 +19,7 @@ export type {
   Payouts,
 } from './payouts.ts'
 export { PAYOUT_PURPOSES, PAYOUT_STATUSES } from './payouts.ts'
-export { payoutMovements, PAYOUTS_SOURCE } from './payout-movements.ts'
+export { payoutDayTotals, payoutLedgerSource, payoutMovements, PAYOUTS_SOURCE } from './payout-movements.ts'
 export type { PayoutRecipient } from './provider.ts'
 
 /** Wise, when WISE_API_TOKEN is set. */

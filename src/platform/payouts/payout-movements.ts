@@ -1,5 +1,12 @@
 import { sql, type RawBuilder } from 'kysely'
-import { movementConditions, type MovementFilter } from '../ledger/movements.ts'
+import {
+  dayTotalsConditions,
+  movementConditions,
+  type DayTotalsFilter,
+  type LedgerSource,
+  type MovementFilter,
+} from '../ledger/movements.ts'
+import { PAYOUT_PURPOSES } from './payouts.repository.ts'
 
 /** Which source payouts are in a ledger: it orders movements of equal `at` and `id`. */
 export const PAYOUTS_SOURCE = 3
@@ -18,7 +25,7 @@ export const PAYOUTS_SOURCE = 3
 export function payoutMovements(filter: MovementFilter, limit?: number): RawBuilder<unknown> {
   const where = movementConditions(
     filter,
-    { at: sql`p.created_at`, id: sql`p.id`, kind: sql`p.purpose`, currency: sql`p.currency::text` },
+    { at: sql`p.created_at`, id: sql`p.id`, kind: sql`p.purpose`, currency: sql`p.currency` },
     PAYOUTS_SOURCE,
   )
   const settled = filter.settled ? sql`and p.status in ('funded', 'completed')` : sql``
@@ -31,4 +38,25 @@ export function payoutMovements(filter: MovementFilter, limit?: number): RawBuil
     from payouts p
     where ${where} ${settled}`
   return limit === undefined ? rows : sql`${rows} order by p.created_at desc, p.id desc limit ${limit}`
+}
+
+/**
+ * Payouts' totals by UTC day of `created_at`, purpose, currency and status, kept by the triggers on
+ * `payouts` (migration 0024): rows of (kind, direction, currency, movements, amount_cents).
+ */
+export function payoutDayTotals(filter: DayTotalsFilter): RawBuilder<unknown> {
+  const settled = filter.settled ? sql`and t.status in ('funded', 'completed')` : sql``
+  return sql`
+    select t.kind, 'out'::text as direction, t.currency, sum(t.movements)::bigint as movements,
+      sum(t.amount_cents)::bigint as amount_cents
+    from payout_day_totals t
+    where ${dayTotalsConditions(filter)} ${settled}
+    group by t.kind, t.currency`
+}
+
+/** Payouts as a ledger's source of movements. */
+export const payoutLedgerSource: LedgerSource = {
+  kinds: PAYOUT_PURPOSES,
+  movements: payoutMovements,
+  dayTotals: payoutDayTotals,
 }

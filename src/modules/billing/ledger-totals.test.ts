@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
+import { createUser } from '../../../test/helpers/accounts.ts'
+import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
+import { payoutLedgerSource } from '../../platform/payouts/index.ts'
+import type { BillingTables } from './billing.repository.ts'
+import { createLedgerRepository, type LedgerFilter, type LedgerRepository } from './ledger.repository.ts'
+
+let t: TestApp
+let repository: LedgerRepository
+let userId: number
+
+before(async () => {
+  t = await buildTestApp({ now: '2026-03-10T12:00:00Z' })
+  repository = createLedgerRepository(t.platform.db.$extendTables<BillingTables>(), payoutLedgerSource)
+  userId = (await createUser(t)).id
+})
+after(async () => {
+  await t.close()
+})
+
+/** Charges paid at `times` (one INSERT for all), each with its booking; returns their ids. */
+async function paidCharges(times: string[], currency = 'EUR'): Promise<number[]> {
+  const ids: number[] = []
+  for (const at of times) {
+    const { rows } = await sql<{ id: number }>`
+      insert into bookings (room_id, user_id, hotel_name, room_name, date_from, date_to, price, nights,
+                            total_cost, status, created_at)
+      values (null, ${userId}, 'Hotel', 'Double', '2026-04-10', '2026-04-11', 100, 1, 100, 'confirmed', ${at})
+      returning id`.execute(t.platform.db)
+    ids.push(Number(rows[0]?.id))
+  }
+  const { rows } = await sql<{ id: number }>`
+    insert into charges (booking_id, user_id, amount_cents, currency, status, idempotency_key,
+                         checkout_session_id, payment_intent_id, expires_at, paid_at, created_at, updated_at)
+    select b.id, ${userId}, 1000 + b.id, ${currency}, 'paid', gen_random_uuid(), 'cs_' || gen_random_uuid(),
+      'pi_' || b.id, b.created_at, b.created_at, b.created_at, b.created_at
+    from bookings b where b.id = any(${ids})
+    returning id`.execute(t.platform.db)
+  return rows.map((row) => row.id)
+}
+
+/** Payouts created at `times` in one INSERT, in `status`. */
+async function payouts(times: string[], status: string): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    insert into payouts (purpose, subject_id, amount, currency, holder_name, iban, provider, idempotency_key,
+                         status, reference, created_at, updated_at)
+    select case when n % 2 = 0 then 'complaint_refund' else 'early_payment' end, 100000 + n + (random() * 1e6)::int,
+      12.34 * n, case when n % 2 = 0 then 'EUR' else 'BRL' end, 'Ana Souza', 'DE89370400440532013000', 'manual',
+      gen_random_uuid(), ${status}, 'ref-' || n, at::timestamptz, at::timestamptz
+    from unnest(${times}::text[]) with ordinality as u(at, n)
+    returning id`.execute(t.platform.db)
+  return rows.map((row) => row.id)
+}
+
+/** The page count and the summary agree with counts and sums read from the movements themselves. */
+async function assertTotalsMatch(): Promise<void> {
+  const filters: Omit<LedgerFilter, 'timeZone'>[] = [
+    {},
+    { from: '2026-03-02' },
+    { to: '2026-03-03' },
+    { from: '2026-03-02', to: '2026-03-02' },
+    { from: '2026-03-01', to: '2026-03-04', kind: 'booking_payment' },
+    { from: '2026-03-02', to: '2026-03-05', currency: 'EUR' },
+    { kind: 'early_payment', currency: 'BRL' },
+  ]
+  for (const timeZone of ['UTC', 'America/Sao_Paulo', 'Asia/Kolkata', 'Pacific/Kiritimati']) {
+    for (const part of filters) {
+      const filter: LedgerFilter = { ...part, timeZone }
+      const label = JSON.stringify(filter)
+      const counted = await repository.recount(filter, false)
+      const page = await repository.page(filter, { limit: 1, offset: 0 })
+      assert.equal(
+        page.count,
+        counted.reduce((sum, row) => sum + row.count, 0),
+        `count of ${label}`,
+      )
+      assert.deepEqual(
+        await repository.totals(filter),
+        await repository.recount(filter, true),
+        `sums of ${label}`,
+      )
+    }
+  }
+}
+
+describe('the ledger day totals', () => {
+  it('equal a recount of the movements after inserts, status changes and deletions', async () => {
+    const times = [
+      '2026-03-01T00:30:00Z',
+      '2026-03-01T23:30:00Z',
+      '2026-03-02T02:59:00Z',
+      '2026-03-02T03:00:00Z',
+      '2026-03-02T18:30:00Z',
+      '2026-03-03T12:00:00Z',
+      '2026-03-04T21:00:00Z',
+      '2026-03-05T09:15:00Z',
+    ]
+    const charges = await paidCharges(times)
+    await paidCharges(times.slice(0, 3), 'BRL')
+    const funded = await payouts(times, 'funded')
+    await payouts(times.slice(2), 'pending')
+    // Refunds, pending, of four charges (one INSERT).
+    await sql`
+      insert into refunds (charge_id, booking_id, amount_cents, currency, reason, status, idempotency_key, created_at,
+                           updated_at)
+      select c.id, c.booking_id, c.amount_cents, c.currency, 'cancelled', 'pending', gen_random_uuid(),
+        c.paid_at + interval '3 hours', c.paid_at + interval '3 hours'
+      from charges c where c.id = any(${charges.slice(0, 4)})`.execute(t.platform.db)
+    await assertTotalsMatch()
+
+    // A payout funded then completed, refunds succeeding, their charges refunded.
+    await sql`update payouts set status = 'completed' where id = any(${funded.slice(0, 3)})`.execute(
+      t.platform.db,
+    )
+    await sql`update payouts set status = 'failed', failure_reason = 'closed' where id = ${funded[3]}`.execute(
+      t.platform.db,
+    )
+    await sql`update refunds set status = 'succeeded' where charge_id = any(${charges.slice(0, 3)})`.execute(
+      t.platform.db,
+    )
+    await sql`update charges set status = 'refunded' where id = any(${charges.slice(0, 3)})`.execute(
+      t.platform.db,
+    )
+    await assertTotalsMatch()
+
+    // An amount and a time corrected, and rows deleted.
+    await sql`update charges set amount_cents = amount_cents + 5, paid_at = paid_at + interval '1 day'
+      where id = ${charges[5]}`.execute(t.platform.db)
+    await sql`delete from refunds where charge_id = ${charges[3]}`.execute(t.platform.db)
+    await sql`delete from payouts where id = any(${funded.slice(4)})`.execute(t.platform.db)
+    await assertTotalsMatch()
+  })
+})
