@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 
-export type ScenarioKind = 'list' | 'read' | 'write' | 'import' | 'login' | 'bookings'
+export type ScenarioKind = 'list' | 'read' | 'write' | 'import' | 'login' | 'bookings' | 'stats'
 
 /** One HTTP request of a scenario; each call of `next` may give a different one. */
 export interface Call {

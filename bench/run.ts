@@ -11,6 +11,7 @@ import { describeMachine, uptime } from './machine.ts'
 import { measurePhase, type Phase } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
 import { checkTargets, resultsTable, scaleTable, targetsTable } from './report.ts'
+import { measureStatistics, statisticsTable } from './statistics.ts'
 
 /** Nothing the bench starts may outlive this, whatever hangs. */
 const WATCHDOG_MS = 90 * 60_000
@@ -42,7 +43,7 @@ async function main(options: BenchOptions): Promise<void> {
   const defer = (step: () => Promise<void>) => {
     undo.push(step)
   }
-  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings'))
+  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings' && kind !== 'stats'))
   const small =
     options.scaleCheck && paymentKinds.has('list')
       ? await measurePhase(options, options.scaleCheckPayments, new Set(['list']), say, defer)
@@ -52,6 +53,7 @@ async function main(options: BenchOptions): Promise<void> {
       ? await measurePhase(options, options.payments, paymentKinds, say, defer)
       : undefined
   const bookings = options.only.has('bookings') ? await measureBookings(options, say, defer) : undefined
+  const statistics = options.only.has('stats') ? await measureStatistics(options, say, defer) : undefined
   const uptimeAtEnd = uptime()
   const checks = large ? checkTargets(large, small) : []
 
@@ -70,6 +72,12 @@ async function main(options: BenchOptions): Promise<void> {
     say(`\nHotel bookings, ${options.connections} connections, ${options.duration} s each:\n`)
     say(bookingsTable(bookings))
   }
+  if (statistics) {
+    say(
+      `\nStatistics at ${options.payments.toLocaleString('en')} payments, 8 connections, ${options.duration} s each:\n`,
+    )
+    say(statisticsTable(statistics))
+  }
   say(`\n${uptimeAtEnd}`)
 
   const file = writeResults({
@@ -79,6 +87,7 @@ async function main(options: BenchOptions): Promise<void> {
     phases: [small, large].filter((phase): phase is Phase => phase !== undefined),
     targets: checks,
     ...(bookings ? { bookings } : {}),
+    ...(statistics ? { statistics } : {}),
   })
   say(`\nWritten to ${file}`)
 }

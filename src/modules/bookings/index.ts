@@ -9,11 +9,20 @@ import { bookingRoutes } from './bookings.routes.ts'
 import { seedHotels } from './bookings.seed.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
 import { createCatalogCache } from './catalog-cache.ts'
+import { bookingsByHotelMonth, hotelRooms, type HotelMonthFigures, type HotelRooms } from './booking-stats.ts'
 import { hotelRoutes } from './hotels.routes.ts'
 import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
 
-export type { BookingsTables }
+export type { BookingsTables, HotelMonthFigures, HotelRooms }
+
+/** Figures for statistics. */
+export interface BookingStats {
+  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive. */
+  bookingsByHotelMonth(range: { from: string; to: string }): Promise<HotelMonthFigures[]>
+  /** Every hotel by id, with its rooms. */
+  hotelRooms(): Promise<HotelRooms[]>
+}
 
 /**
  * The availability queries exactly as the API runs them, for the benchmark's EXPLAIN: compile them
@@ -27,6 +36,7 @@ export interface BookingsModule {
   api: {
     /** Demo hotels in a few cities with rooms and pictures (`npm run seed`); returns how many were added. */
     seedDemo(): Promise<number>
+    stats: BookingStats
   }
 }
 
@@ -59,6 +69,12 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
       for (const register of routes) await register(app)
     },
     jobs: [remind],
-    api: { seedDemo: () => seedHotels(db, hotels) },
+    api: {
+      seedDemo: () => seedHotels(db, hotels),
+      stats: {
+        bookingsByHotelMonth: (range) => bookingsByHotelMonth(db, range),
+        hotelRooms: () => hotelRooms(db),
+      },
+    },
   }
 }
