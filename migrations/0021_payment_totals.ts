@@ -76,7 +76,8 @@ async function copyAnticipationTerms(db: Kysely<unknown>): Promise<void> {
       end if;
       if (coalesce(actual.status, 'none'), actual.new_value, actual.new_due_date)
          is distinct from (new.anticipation, new.anticipation_new_value, new.anticipation_new_due_date) then
-        raise exception 'payment % does not carry its anticipation''s status, new value and new due date', new.id
+        raise exception 'payment % does not carry its anticipation''s status, new value and new due date: payments.anticipation follows its anticipation',
+          new.id
           using errcode = 'check_violation', constraint = 'payments_anticipation_is_a_copy';
       end if;
       return new;

@@ -160,6 +160,14 @@ async function seedBookings(guest: number): Promise<void> {
     to: '2026-02-03',
     price: '80.00',
   })
+  // The longest stay (30 nights) across three months: 31 January, the whole of February, 1 March.
+  await insertBooking(t.platform.db, {
+    roomId: rooms[2] ?? 0,
+    userId: guest,
+    from: '2026-01-31',
+    to: '2026-03-02',
+    price: '100.00',
+  })
   for (let i = 0; i < 60; i++) {
     const from = addDays('2025-02-20', Math.floor(random() * 400))
     await insertBooking(t.platform.db, {
