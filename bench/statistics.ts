@@ -119,7 +119,7 @@ export function statisticsTable(phase: StatisticsPhase): string {
     String(s.http.p50Ms),
     String(s.http.p99Ms),
     String(s.targetMs),
-    s.http.p99Ms <= s.targetMs && s.http.non2xx === 0 ? 'yes' : 'NO',
+    s.http.requests > 0 && s.http.p99Ms <= s.targetMs && s.http.non2xx === 0 ? 'yes' : 'NO',
     `${s.http.non2xx}/${s.http.errors}`,
     `${s.cpu.serverMs.toFixed(2)} + ${s.cpu.postgresMs.toFixed(2)}`,
   ])
