@@ -4,11 +4,12 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
  * Nights of the bookings by hotel, kept beside the bookings for statistics.
  *
  * Summing the stays themselves reads 150 000 bookings for a year. Instead two roll-ups keep, per
- * hotel, status and night (`booking_days`) or month (`booking_months`): how many bookings arrive
- * (their first night falls there), how many nights they occupy and what those nights cost at the
- * booked price. A year of statistics then sums whole months from `booking_months` and only the
- * days of a month cut by the range from `booking_days`. Every status is kept, so a status that sells
- * nothing (cancelled, or one to come) never needs a change here.
+ * hotel and night (`booking_days`) or month (`booking_months`), the nights sold (nights of confirmed
+ * bookings), what they cost at the booked price, and the cancellations (cancelled bookings whose first
+ * night falls there). A year of statistics then reads one row per hotel for each whole month from
+ * `booking_months` and sums only the days of a month cut by the range from `booking_days`. Only
+ * confirmed bookings sell nights: a booking of any other status (cancelled, or waiting for something)
+ * counts for nothing but, when cancelled, its cancellation.
  *
  * Statement triggers with transition tables keep both in the same transactions as the bookings.
  * A booking counts for the hotel of its room type; a booking whose room type is gone (room_id null)
@@ -25,8 +26,10 @@ const ROLLUPS = [
 /** Every night of the given bookings (room_id, status, date_from, date_to, price, sign), with its hotel. */
 function nightsOf(bookings: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    select c.date_from + i as night, r.hotel_id, c.status,
-      case when i = 0 then c.sign else 0 end as arrivals, c.sign as nights, c.sign * c.price as revenue
+    select c.date_from + i as night, r.hotel_id,
+      case when c.status = 'confirmed' then c.sign else 0 end as nights_sold,
+      case when c.status = 'confirmed' then c.sign * c.price else 0 end as revenue,
+      case when c.status = 'cancelled' and i = 0 then c.sign else 0 end as cancellations
     from (${bookings}) c
     join rooms r on r.id = c.room_id
     cross join lateral generate_series(0, c.date_to - c.date_from - 1) as i`
@@ -35,11 +38,11 @@ function nightsOf(bookings: RawBuilder<unknown>): RawBuilder<unknown> {
 /** The roll-up's rows of those nights, summed; unchanged ones left out. */
 function summed(rollup: (typeof ROLLUPS)[number], bookings: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    select ${rollup.of} as key, e.hotel_id, e.status,
-      sum(e.arrivals) as arrivals, sum(e.nights) as nights, sum(e.revenue) as revenue
+    select ${rollup.of} as key, e.hotel_id, sum(e.nights_sold) as nights_sold, sum(e.revenue) as revenue,
+      sum(e.cancellations) as cancellations
     from (${nightsOf(bookings)}) e
-    group by 1, 2, 3
-    having sum(e.arrivals) <> 0 or sum(e.nights) <> 0 or sum(e.revenue) <> 0`
+    group by 1, 2
+    having sum(e.nights_sold) <> 0 or sum(e.revenue) <> 0 or sum(e.cancellations) <> 0`
 }
 
 const COLUMNS = 'room_id, status, date_from, date_to, price'
@@ -56,11 +59,10 @@ async function bookingRollups(db: Kysely<unknown>): Promise<void> {
       create table ${sql.table(rollup.table)} (
         ${sql.raw(rollup.key)} date not null,
         hotel_id bigint not null references hotels (id) on delete cascade,
-        status text not null,
-        arrivals integer not null default 0,
-        nights integer not null default 0,
+        nights_sold integer not null default 0,
         revenue numeric not null default 0,
-        primary key (${sql.raw(rollup.key)}, hotel_id, status)
+        cancellations integer not null default 0,
+        primary key (${sql.raw(rollup.key)}, hotel_id)
       )`.execute(db)
     await sql`create index ${sql.raw(`${rollup.table}_hotel_idx`)} on ${sql.table(rollup.table)} (hotel_id)`.execute(
       db,
@@ -69,11 +71,11 @@ async function bookingRollups(db: Kysely<unknown>): Promise<void> {
   for (const event of EVENTS) {
     const upserts = ROLLUPS.map(
       (rollup) => sql`
-        insert into ${sql.table(rollup.table)} as t (${sql.raw(rollup.key)}, hotel_id, status, arrivals, nights, revenue)
+        insert into ${sql.table(rollup.table)} as t (${sql.raw(rollup.key)}, hotel_id, nights_sold, revenue, cancellations)
         ${summed(rollup, CHANGES[event])}
-        on conflict (${sql.raw(rollup.key)}, hotel_id, status) do update
-        set arrivals = t.arrivals + excluded.arrivals, nights = t.nights + excluded.nights,
-          revenue = t.revenue + excluded.revenue;`,
+        on conflict (${sql.raw(rollup.key)}, hotel_id) do update
+        set nights_sold = t.nights_sold + excluded.nights_sold, revenue = t.revenue + excluded.revenue,
+          cancellations = t.cancellations + excluded.cancellations;`,
     )
     await sql`
       create function ${sql.raw(`booking_nights_${event}`)}() returns trigger language plpgsql as $$
@@ -96,9 +98,10 @@ async function bookingRollups(db: Kysely<unknown>): Promise<void> {
   const subtractions = ROLLUPS.map(
     (rollup) => sql`
       update ${sql.table(rollup.table)} t
-      set arrivals = t.arrivals - e.arrivals, nights = t.nights - e.nights, revenue = t.revenue - e.revenue
+      set nights_sold = t.nights_sold - e.nights_sold, revenue = t.revenue - e.revenue,
+        cancellations = t.cancellations - e.cancellations
       from (${summed(rollup, ofRoom)}) e
-      where (t.${sql.raw(rollup.key)}, t.hotel_id, t.status) = (e.key, e.hotel_id, e.status);`,
+      where (t.${sql.raw(rollup.key)}, t.hotel_id) = (e.key, e.hotel_id);`,
   )
   await sql`
     create function booking_nights_forget_room() returns trigger language plpgsql as $$
@@ -116,7 +119,7 @@ async function bookingRollups(db: Kysely<unknown>): Promise<void> {
   const rebuilt = ROLLUPS.map(
     (rollup) => sql`
       delete from ${sql.table(rollup.table)};
-      insert into ${sql.table(rollup.table)} (${sql.raw(rollup.key)}, hotel_id, status, arrivals, nights, revenue)
+      insert into ${sql.table(rollup.table)} (${sql.raw(rollup.key)}, hotel_id, nights_sold, revenue, cancellations)
       ${summed(rollup, sql`select ${sql.raw(COLUMNS)}, 1 as sign from bookings`)};`,
   )
   await sql`

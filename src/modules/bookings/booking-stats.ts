@@ -32,10 +32,11 @@ type FiguresRow = {
 
 /**
  * Nights, revenue and cancellations by hotel and month, from `from` to `to` (dates, inclusive), read
- * from the roll-ups the bookings' triggers keep (migration 0023): whole months from `booking_months`,
- * the days of a month the range cuts from `booking_days`. Only confirmed bookings sell nights
- * (whatever else a booking may be, such as waiting for its payment, sells none); a stay across months
- * counts its nights in each; cancellations count by arrival.
+ * from the roll-ups the bookings' triggers keep (migration 0023): whole months as they are from
+ * `booking_months`, the days of a month the range cuts summed from `booking_days`. Only confirmed
+ * bookings sell nights (whatever else a booking may be, such as waiting for its payment, sells none);
+ * a stay across months counts its nights in each; cancellations count by arrival. `month` is the
+ * month's first day.
  */
 async function figuresByHotelMonth(
   db: BookingsDb,
@@ -43,23 +44,20 @@ async function figuresByHotelMonth(
 ): Promise<FiguresRow[]> {
   const firstWholeMonth = sql`(date_trunc('month', (${range.from}::date - 1)::timestamp) + interval '1 month')::date`
   const afterWholeMonths = sql`date_trunc('month', (${range.to}::date + 1)::timestamp)::date`
-  const { rows } = await sql<FiguresRow>`
-    select hotel_id, to_char(month, 'YYYY-MM') as month,
-      coalesce(sum(nights) filter (where status = 'confirmed'), 0)::int as nights,
-      (coalesce(sum(revenue) filter (where status = 'confirmed'), 0) * 100)::bigint::text as revenue_cents,
-      coalesce(sum(arrivals) filter (where status = 'cancelled'), 0)::int as cancellations
-    from (
-      select hotel_id, month, status, nights, revenue, arrivals from booking_months
-      where month >= ${firstWholeMonth} and month < ${afterWholeMonths}
-        and status in ('confirmed', 'cancelled')
-      union all
-      select hotel_id, date_trunc('month', night::timestamp)::date, status, nights, revenue, arrivals from booking_days
+  const [whole, cut] = await Promise.all([
+    sql<FiguresRow>`
+      select hotel_id, month, nights_sold as nights, (revenue * 100)::bigint::text as revenue_cents, cancellations
+      from booking_months
+      where month >= ${firstWholeMonth} and month < ${afterWholeMonths}`.execute(db),
+    sql<FiguresRow>`
+      select hotel_id, date_trunc('month', night::timestamp)::date as month, sum(nights_sold)::int as nights,
+        (sum(revenue) * 100)::bigint::text as revenue_cents, sum(cancellations)::int as cancellations
+      from booking_days
       where night between ${range.from}::date and ${range.to}::date
         and (night < ${firstWholeMonth} or night >= ${afterWholeMonths})
-        and status in ('confirmed', 'cancelled')
-    ) as kept
-    group by 1, 2`.execute(db)
-  return rows
+      group by 1, 2`.execute(db),
+  ])
+  return [...whole.rows, ...cut.rows]
 }
 
 /** Every hotel, by id, with how many rooms it has. */
@@ -81,7 +79,7 @@ export async function bookingsByHotelMonth(
     if (row.nights === 0 && row.cancellations === 0 && row.revenue_cents === '0') continue
     figures.push({
       hotel_id: row.hotel_id,
-      month: row.month,
+      month: row.month.slice(0, 7),
       nights_sold: row.nights,
       revenue: formatCents(BigInt(row.revenue_cents)),
       cancellations: row.cancellations,
