@@ -116,10 +116,14 @@ export async function generateData(client: pg.Client, payments: number, today: s
       [OPERATOR_EMAIL],
     )
     // What the triggers keep when rows are written one by one (skipped above for a superuser): the
-    // payments' copy of their anticipation's status, and the count tables.
+    // payments' copy of their anticipation's status and terms, and the count tables with their totals.
     await client.query(
-      `update payments p set anticipation = a.status from anticipations a
-       where a.payment_id = p.id and p.anticipation <> a.status`,
+      `update payments p
+       set anticipation = a.status, anticipation_new_value = a.new_value, anticipation_new_due_date = a.new_due_date
+       from anticipations a
+       where a.payment_id = p.id
+         and (p.anticipation, p.anticipation_new_value, p.anticipation_new_due_date)
+           is distinct from (a.status, a.new_value, a.new_due_date)`,
     )
     await client.query('select rebuild_payment_counts()')
   })

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 
-export type ScenarioKind = 'list' | 'read' | 'write' | 'import' | 'login' | 'bookings' | 'ledger'
+export type ScenarioKind = 'list' | 'read' | 'write' | 'import' | 'login' | 'bookings' | 'ledger' | 'stats'
 
 /** One HTTP request of a scenario; each call of `next` may give a different one. */
 export interface Call {

@@ -30,7 +30,16 @@ export interface BenchOptions {
   tracing: boolean
 }
 
-const KINDS: readonly ScenarioKind[] = ['list', 'read', 'write', 'import', 'login', 'bookings', 'ledger']
+const KINDS: readonly ScenarioKind[] = [
+  'list',
+  'read',
+  'write',
+  'import',
+  'login',
+  'bookings',
+  'ledger',
+  'stats',
+]
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -50,8 +59,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --database NAME         the database to create and drop (default bureau_bench)
   --skip-pgbench          do not run the SQL ceiling with pgbench
   --only KINDS            only these kinds of scenario, comma-separated: list,read,write,import,login (supplier
-                          payments), bookings (hotel search, room lists, booking; own data set) and ledger
-                          (ledger pages, summary, CSV export; own data set) (default all)
+                          payments), bookings (hotel search, room lists, booking; own data set), ledger
+                          (ledger pages, summary, CSV export; own data set) and stats (every /api/stats
+                          endpoint, 12 months and 5 years, 8 connections; payments, bookings, complaints
+                          and payouts generated together) (default all)
   --tracing               run the server with OpenTelemetry tracing on, exporting (OTLP/HTTP) to a local
                           collector stub that accepts and discards the spans (default off)
 

@@ -12,6 +12,7 @@ import { describeMachine, uptime } from './machine.ts'
 import { measurePhase, type Phase } from './measure.ts'
 import { parseOptions, type BenchOptions } from './options.ts'
 import { checkTargets, resultsTable, scaleTable, targetsTable } from './report.ts'
+import { measureStatistics, statisticsTable } from './statistics.ts'
 
 /** Nothing the bench starts may outlive this, whatever hangs. */
 const WATCHDOG_MS = 90 * 60_000
@@ -43,7 +44,9 @@ async function main(options: BenchOptions): Promise<void> {
   const defer = (step: () => Promise<void>) => {
     undo.push(step)
   }
-  const paymentKinds = new Set([...options.only].filter((kind) => kind !== 'bookings' && kind !== 'ledger'))
+  const paymentKinds = new Set(
+    [...options.only].filter((kind) => kind !== 'bookings' && kind !== 'ledger' && kind !== 'stats'),
+  )
   const small =
     options.scaleCheck && paymentKinds.has('list')
       ? await measurePhase(options, options.scaleCheckPayments, new Set(['list']), say, defer)
@@ -54,6 +57,7 @@ async function main(options: BenchOptions): Promise<void> {
       : undefined
   const bookings = options.only.has('bookings') ? await measureBookings(options, say, defer) : undefined
   const ledger = options.only.has('ledger') ? await measureLedger(options, say, defer) : undefined
+  const statistics = options.only.has('stats') ? await measureStatistics(options, say, defer) : undefined
   const uptimeAtEnd = uptime()
   const checks = large ? checkTargets(large, small) : []
 
@@ -76,6 +80,12 @@ async function main(options: BenchOptions): Promise<void> {
     say(`\nLedger, ${options.connections} connections, ${options.duration} s each:\n`)
     say(ledgerTable(ledger))
   }
+  if (statistics) {
+    say(
+      `\nStatistics at ${options.payments.toLocaleString('en')} payments, 8 connections, ${options.duration} s each:\n`,
+    )
+    say(statisticsTable(statistics))
+  }
   say(`\n${uptimeAtEnd}`)
 
   const file = writeResults({
@@ -86,6 +96,7 @@ async function main(options: BenchOptions): Promise<void> {
     targets: checks,
     ...(bookings ? { bookings } : {}),
     ...(ledger ? { ledger } : {}),
+    ...(statistics ? { statistics } : {}),
   })
   say(`\nWritten to ${file}`)
 }

@@ -5,6 +5,7 @@ import { createBookingsModule } from './modules/bookings/index.ts'
 import { createCompaniesModule } from './modules/companies/index.ts'
 import { createComplaintsModule } from './modules/complaints/index.ts'
 import { createJobsModule } from './modules/jobs/index.ts'
+import { createStatisticsModule } from './modules/statistics/index.ts'
 import { createEarlyPayments, createPayoutsModule } from './modules/payouts/index.ts'
 import {
   createSupplierPaymentsModule,
@@ -55,6 +56,10 @@ const TAGS = [
       'Card payments of bookings through Stripe (Checkout, signed webhooks, refunds) and the ledger of every movement of money in and out.',
   },
   {
+    name: 'statistics',
+    description: 'Figures across modules by month, for operators, approvers and admins; JSON or CSV.',
+  },
+  {
     name: 'audit',
     description: 'Who did what to money, roles and bank accounts: the append-only audit log.',
   },
@@ -95,6 +100,18 @@ export function createModules(platform: Platform) {
   const complaints = createComplaintsModule(platform, { guards: auth.api.guards, people: auth.api })
   const audit = createAuditModule(platform, { guards: auth.api.guards })
   const jobs = createJobsModule(platform, { guards: auth.api.guards })
+  const statistics = createStatisticsModule(platform, {
+    guards: auth.api.guards,
+    supplierOfUser: supplierPayments.api.supplierOfUser,
+    sources: {
+      payments: supplierPayments.api.stats,
+      complaints: complaints.api.stats,
+      bookings: bookings.api.stats,
+      payouts: payouts.api.stats,
+      users: auth.api.stats,
+      companies: companies.api.stats,
+    },
+  })
   return {
     auth,
     companies,
@@ -105,7 +122,8 @@ export function createModules(platform: Platform) {
     complaints,
     audit,
     jobs,
-    all: [auth, companies, supplierPayments, bookings, payouts, billing, complaints, audit, jobs],
+    statistics,
+    all: [auth, companies, supplierPayments, bookings, payouts, billing, complaints, audit, jobs, statistics],
   }
 }
 
@@ -142,6 +160,7 @@ export async function buildApp(platform: Platform, started?: Modules): Promise<A
   await modules.complaints.routes(app)
   await modules.audit.routes(app)
   await modules.jobs.routes(app)
+  await modules.statistics.routes(app)
 
   await app.ready()
   return app

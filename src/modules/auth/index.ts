@@ -14,6 +14,8 @@ import { createOidcProviders } from './oidc-providers.ts'
 import { createSsoSignIn } from './sso-sign-in.ts'
 import type { SsoTables } from './sso.repository.ts'
 import { ssoRoutes } from './sso.routes.ts'
+import { activeUsersByRole } from './user-stats.ts'
+import type { Role } from '../../platform/http/actor.ts'
 
 export type { NewAccount }
 
@@ -29,6 +31,10 @@ export interface AuthModule {
     /** A user's names, email and refund IBAN. */
     profileOf: AuthService['profileOf']
     userIdByEmail: AuthService['userIdByEmail']
+    stats: {
+      /** Active users in all and by role, for statistics. */
+      activeUsersByRole(): Promise<{ users: number; byRole: Record<Role, number> }>
+    }
   }
 }
 
@@ -98,6 +104,7 @@ export function createAuthModule(platform: Platform, deps: AuthDependencies = {}
       contactOf: auth.contactOf,
       profileOf: auth.profileOf,
       userIdByEmail: auth.userIdByEmail,
+      stats: { activeUsersByRole: () => activeUsersByRole(db) },
     },
   }
 }

@@ -9,16 +9,25 @@ import { bookingRoutes } from './bookings.routes.ts'
 import { seedHotels } from './bookings.seed.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
 import { createCatalogCache } from './catalog-cache.ts'
+import { bookingsByHotelMonth, hotelRooms, type HotelMonthFigures, type HotelRooms } from './booking-stats.ts'
 import { hotelRoutes } from './hotels.routes.ts'
 import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
 import { createPaymentOutcomes, type PaymentOutcome } from './payment-outcomes.ts'
 import type { BookingPayments } from './payments.ts'
 
-export type { BookingsTables, PaymentOutcome }
+export type { BookingsTables, HotelMonthFigures, HotelRooms, PaymentOutcome }
 export type { BookingPayments, BookingToPay, PaymentFacts, PaymentView } from './payments.ts'
 export type { Booking } from './bookings.schemas.ts'
 export type BookingsApi = BookingsModule['api']
+
+/** Figures for statistics. */
+export interface BookingStats {
+  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive. */
+  bookingsByHotelMonth(range: { from: string; to: string }): Promise<HotelMonthFigures[]>
+  /** Every hotel by id, with its rooms. */
+  hotelRooms(): Promise<HotelRooms[]>
+}
 
 /**
  * The availability queries exactly as the API runs them, for the benchmark's EXPLAIN: compile them
@@ -32,6 +41,7 @@ export interface BookingsModule {
   api: {
     /** Demo hotels in a few cities with rooms and pictures (`npm run seed`); returns how many were added. */
     seedDemo(): Promise<number>
+    stats: BookingStats
   } & ReturnType<typeof createPaymentOutcomes>
 }
 
@@ -74,6 +84,13 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
       for (const register of routes) await register(app)
     },
     jobs: [remind],
-    api: { seedDemo: () => seedHotels(db, hotels), ...createPaymentOutcomes(context) },
+    api: {
+      seedDemo: () => seedHotels(db, hotels),
+      stats: {
+        bookingsByHotelMonth: (range) => bookingsByHotelMonth(db, range),
+        hotelRooms: () => hotelRooms(db),
+      },
+      ...createPaymentOutcomes(context),
+    },
   }
 }

@@ -5,6 +5,7 @@ import type { Platform } from '../../platform/platform.ts'
 import { bankAccountRoutes } from './bank-accounts.routes.ts'
 import type { CompaniesTables } from './companies.repository.ts'
 import { companyRoutes } from './companies.routes.ts'
+import { countCompanies } from './company-stats.ts'
 import {
   createCompaniesService,
   NO_MEMBERSHIP,
@@ -24,6 +25,10 @@ export interface CompaniesModule {
     defaultBankAccount: CompaniesService['defaultBankAccount']
     namesOf: CompaniesService['namesOf']
     idsByRegistrationNumber: CompaniesService['idsByRegistrationNumber']
+    stats: {
+      /** How many companies there are, for statistics. */
+      companies(): Promise<number>
+    }
   }
 }
 
@@ -34,8 +39,9 @@ export interface CompaniesDependencies {
 }
 
 export function createCompaniesModule(platform: Platform, deps: CompaniesDependencies): CompaniesModule {
+  const db = platform.db.$extendTables<CompaniesTables>()
   const companies = createCompaniesService(
-    platform.db.$extendTables<CompaniesTables>(),
+    db,
     platform.clock,
     platform.audit,
     deps.membership ?? NO_MEMBERSHIP,
@@ -54,6 +60,7 @@ export function createCompaniesModule(platform: Platform, deps: CompaniesDepende
       defaultBankAccount: companies.defaultBankAccount,
       namesOf: companies.namesOf,
       idsByRegistrationNumber: companies.idsByRegistrationNumber,
+      stats: { companies: () => countCompanies(db) },
     },
   }
 }

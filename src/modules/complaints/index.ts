@@ -6,12 +6,23 @@ import { complaintRoutes } from './complaints.routes.ts'
 import type { ComplaintsTables } from './complaints.repository.ts'
 import { createComplaintsService, type People } from './complaints.service.ts'
 import { optionalCents } from '../../platform/validation/money.ts'
+import { complaintsByMonth, pendingComplaints, type ComplaintsFigures } from './complaint-stats.ts'
 
 export type { Complaint } from './complaints.schemas.ts'
+export type { ComplaintsFigures }
+
+/** Figures for statistics. */
+export interface ComplaintStats {
+  /** By month filed (business time zone), from `from` to `to` inclusive. */
+  complaintsByMonth(range: { from: string; to: string }): Promise<ComplaintsFigures[]>
+  /** Complaints waiting for an approver. */
+  pending(): Promise<number>
+}
 
 export interface ComplaintsModule {
   routes: (app: App) => Promise<void>
   jobs: JobDefinition[]
+  api: { stats: ComplaintStats }
 }
 
 export interface ComplaintsDependencies {
@@ -22,8 +33,9 @@ export interface ComplaintsDependencies {
 
 export function createComplaintsModule(platform: Platform, deps: ComplaintsDependencies): ComplaintsModule {
   const { config } = platform
+  const db = platform.db.$extendTables<ComplaintsTables>()
   const complaints = createComplaintsService(
-    platform.db.$extendTables<ComplaintsTables>(),
+    db,
     {
       clock: platform.clock,
       images: platform.images,
@@ -45,5 +57,11 @@ export function createComplaintsModule(platform: Platform, deps: ComplaintsDepen
       maxPhotoBytes: config.uploadMaxBytes,
     }),
     jobs: [],
+    api: {
+      stats: {
+        complaintsByMonth: (range) => complaintsByMonth(db, { ...range, timeZone: config.businessTimezone }),
+        pending: () => pendingComplaints(db),
+      },
+    },
   }
 }

@@ -2,11 +2,35 @@ import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { JobDefinition } from '../../platform/jobs/jobs.ts'
 import { payoutLedgerSource, type Payouts } from '../../platform/payouts/index.ts'
+import {
+  failureReasons,
+  payoutsByMonth,
+  refundedByGroup,
+  waitingPayouts,
+  type DayRange,
+  type PayoutFigures,
+} from '../../platform/payouts/payout-stats.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { EarlyPayments } from '../supplier-payments/index.ts'
 import { payoutRoutes } from './payouts.routes.ts'
 
 export type { Payout } from './payouts.schemas.ts'
+export type { PayoutFigures }
+export { PAYOUT_PURPOSES, PAYOUT_STATUSES } from '../../platform/payouts/index.ts'
+export { PAYOUT_PROVIDERS } from '../../platform/payouts/payout-stats.ts'
+
+type Dates = Omit<DayRange, 'timeZone'>
+
+/** Figures for statistics. */
+export interface PayoutStats {
+  /** By month created (business time zone), from `from` to `to` inclusive. */
+  payoutsByMonth(range: Dates): Promise<PayoutFigures[]>
+  failureReasons(range: Dates, limit: number): Promise<{ reason: string; count: number }[]>
+  /** Refunds paid out (funded or completed) per group of complaint ids, as decimal strings by key. */
+  refundedByGroup(groups: { key: string; complaintIds: number[] }[]): Promise<Map<string, string>>
+  /** Payouts waiting for an approval (pending, prepared) and failed ones. */
+  waiting(): Promise<{ awaitingApproval: number; failed: number }>
+}
 
 export interface PayoutsModule {
   routes: (app: App) => Promise<void>
@@ -18,15 +42,26 @@ export interface PayoutsModule {
      * totals by UTC day, kept as payouts change.
      */
     ledger: typeof payoutLedgerSource
+    stats: PayoutStats
   }
 }
 
 /** The HTTP face of the platform's payouts (their jobs are the platform's). */
 export function createPayoutsModule(platform: Platform, deps: { guards: Guards }): PayoutsModule {
+  const { db } = platform
+  const days = (range: Dates): DayRange => ({ ...range, timeZone: platform.config.businessTimezone })
   return {
     routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl),
     jobs: [],
-    api: { ledger: payoutLedgerSource },
+    api: {
+      ledger: payoutLedgerSource,
+      stats: {
+        payoutsByMonth: (range) => payoutsByMonth(db, days(range)),
+        failureReasons: (range, limit) => failureReasons(db, days(range), limit),
+        refundedByGroup: (groups) => refundedByGroup(db, groups),
+        waiting: () => waitingPayouts(db),
+      },
+    },
   }
 }
 

@@ -21,8 +21,25 @@ import { seedSupplierPayments, type DemoSupplier } from './supplier-payments.see
 import type { Actor } from '../../platform/http/actor.ts'
 import type { EarlyPayments } from './early-payments.ts'
 import { optionalCents } from '../../platform/validation/money.ts'
+import {
+  countSuppliers,
+  payablesByMonth,
+  pendingAnticipations,
+  type PayablesFigures,
+} from './payment-stats.ts'
 
 export type { EarlyPaymentDestination, EarlyPayments } from './early-payments.ts'
+export type { PayablesFigures }
+export { PAYMENT_STATUSES } from './anticipation-rules.ts'
+
+/** Figures for statistics, from this module's own tables. */
+export interface PaymentStats {
+  /** Payables by month of due date and derived status (today's), all suppliers' or one's. */
+  payablesByMonth(range: { from: string; to: string }, supplierId?: number): Promise<PayablesFigures[]>
+  /** Anticipations waiting for a decision (PC). */
+  pendingAnticipations(): Promise<number>
+  suppliers(): Promise<number>
+}
 
 export interface SupplierPaymentsModule {
   routes: (app: App) => Promise<void>
@@ -37,6 +54,7 @@ export interface SupplierPaymentsModule {
      * links the suppliers and registers the payments, `decider` decides (never the same person).
      */
     seedDemo(staff: { registrar: Actor; decider: Actor }, demo: DemoSupplier[]): Promise<number>
+    stats: PaymentStats
   }
 }
 
@@ -89,6 +107,12 @@ export function createSupplierPaymentsModule(
       companyOfUser: suppliers.companyOfUser,
       seedDemo: (staff, demo) =>
         seedSupplierPayments(suppliers, payments, staff, demo, platform.clock.today()),
+      stats: {
+        payablesByMonth: (range, supplierId) =>
+          payablesByMonth(db, { ...range, today: platform.clock.today() }, supplierId),
+        pendingAnticipations: () => pendingAnticipations(db),
+        suppliers: () => countSuppliers(db),
+      },
     },
   }
 }

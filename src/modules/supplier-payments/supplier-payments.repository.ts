@@ -12,6 +12,9 @@ export type SupplierPaymentsTables = {
     value: string
     /** A copy of its anticipation's status ('none' without one), kept by a trigger on anticipations. */
     anticipation: ColumnType<'none' | AnticipationStatus, never, never>
+    /** Copies of its anticipation's new value and new due date (null without one), kept by the same trigger. */
+    anticipation_new_value: ColumnType<string | null, never, never>
+    anticipation_new_due_date: ColumnType<string | null, never, never>
     /** Who registered it (null for payments registered before this was recorded). */
     created_by: number | null
     created_at: Date
