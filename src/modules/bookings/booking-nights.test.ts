@@ -136,9 +136,12 @@ describe('nights kept by hotel and month', () => {
   it('cancellations, other statuses, new dates and new prices move the nights', async () => {
     await sql`update bookings set status = 'cancelled', cancelled_at = now()
       where id in (select id from bookings where status = 'confirmed' order by id limit 7)`.execute(db)
-    await sql`alter table bookings drop constraint bookings_status_check`.execute(db)
-    await sql`update bookings set status = 'pending_payment', cancelled_at = null
+    await sql`update bookings set status = 'pending_payment', expires_at = now() + interval '15 minutes'
       where id in (select id from bookings where status = 'confirmed' order by id desc limit 4)`.execute(db)
+    await sql`update bookings set status = 'expired'
+      where id in (select id from bookings where status = 'pending_payment' order by id desc limit 2)`.execute(
+      db,
+    )
     await sql`update bookings set date_from = date_from + 17, date_to = date_to + 17
       where id in (select id from bookings where status = 'confirmed' order by id limit 20)`.execute(db)
     await sql`update bookings set price = price + 1.5
