@@ -10,6 +10,7 @@ import {
   type PaymentsContext,
 } from './supplier-payments.context.ts'
 import * as repository from './supplier-payments.repository.ts'
+import { findSupplier } from './suppliers.repository.ts'
 import type { AnticipationRow, PaymentsDb } from './supplier-payments.repository.ts'
 import type { Anticipation } from './supplier-payments.schemas.ts'
 
@@ -81,7 +82,7 @@ export function createAnticipationDecisions(context: PaymentsContext) {
   async function earlyPaymentDestination(anticipationId: number) {
     if (!earlyPayments) return undefined
     const anticipation = await repository.findAnticipation(db, anticipationId)
-    const supplier = anticipation && (await repository.findSupplier(db, anticipation.supplier_id))
+    const supplier = anticipation && (await findSupplier(db, anticipation.supplier_id))
     return supplier ? earlyPayments.destination(supplier.company_id) : undefined
   }
 

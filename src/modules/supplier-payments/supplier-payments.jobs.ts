@@ -4,6 +4,7 @@ import { defineJob, derivedJobId } from '../../platform/jobs/jobs.ts'
 import { formatMoney } from '../../platform/validation/money.ts'
 import { anticipationEmail, importSummaryEmail } from './supplier-payments.emails.ts'
 import * as repository from './supplier-payments.repository.ts'
+import { findSupplier } from './suppliers.repository.ts'
 import type { PaymentsDb } from './supplier-payments.repository.ts'
 
 /** Who to email for a user (the auth module's contact details), and whether they proved that address. */
@@ -32,7 +33,7 @@ export function notifySupplierJob(db: PaymentsDb, emails: Emails, contacts: Cont
     handle: async ({ anticipationId, event }, { jobId }) => {
       const anticipation = await repository.findAnticipation(db, anticipationId)
       if (!anticipation) return
-      const supplier = await repository.findSupplier(db, anticipation.supplier_id)
+      const supplier = await findSupplier(db, anticipation.supplier_id)
       const contact = supplier ? await contacts.contactOf(supplier.user_id) : undefined
       if (!contact) return
       const message = anticipationEmail(contact, event, {
@@ -86,7 +87,7 @@ export function importSummaryJob(db: PaymentsDb, emails: Emails, contacts: Conta
     retryLimit: 8,
     retryDelaySeconds: 30,
     handle: async (summary, { jobId }) => {
-      const supplier = await repository.findSupplier(db, summary.supplierId)
+      const supplier = await findSupplier(db, summary.supplierId)
       const contact = supplier ? await contacts.contactOf(supplier.user_id) : undefined
       if (!contact) return
       const message = importSummaryEmail(contact, { ...summary, currency })

@@ -6,8 +6,8 @@ import { transaction } from '../../platform/database/transaction.ts'
 import { AppError, conflict, FieldErrorCollector, forbidden } from '../../platform/errors.ts'
 import { hasRole, type Actor } from '../../platform/http/actor.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
-import * as repository from './supplier-payments.repository.ts'
-import type { PaymentsDb, SupplierRow } from './supplier-payments.repository.ts'
+import * as repository from './suppliers.repository.ts'
+import { UNIQUE, type PaymentsDb, type SupplierRow } from './supplier-payments.repository.ts'
 import type { Contacts } from './supplier-payments.jobs.ts'
 import type { Party } from './supplier-payments.service.ts'
 import type { NewSupplier, Supplier } from './supplier-payments.schemas.ts'
@@ -87,10 +87,10 @@ export function createSuppliersService(
       })
       return toSupplier(row, names)
     } catch (error) {
-      if (isUniqueViolation(error, repository.UNIQUE.supplierUser)) {
+      if (isUniqueViolation(error, UNIQUE.supplierUser)) {
         throw conflict('user_already_supplier', 'This user already acts for a supplier.')
       }
-      if (isUniqueViolation(error, repository.UNIQUE.supplierCompany)) {
+      if (isUniqueViolation(error, UNIQUE.supplierCompany)) {
         throw conflict('company_already_supplier', 'This company is already a supplier.')
       }
       throw error
