@@ -1,12 +1,23 @@
 import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'web/**', 'test-results/**', '.stryker-tmp/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
+      'test-results/**',
+      '.stryker-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -19,6 +30,17 @@ export default tseslint.config(
       // Fastify handlers and hooks are declared async by convention even when they only return.
       '@typescript-eslint/require-await': 'off',
       'no-console': ['error', { allow: ['error'] }],
+    },
+  },
+  {
+    files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The console reports failures on the page, never to a console nobody reads.
+      'no-console': 'error',
+      // `onClick={() => mutation.mutate()}` is how React handlers read.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
   {

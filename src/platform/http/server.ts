@@ -22,6 +22,7 @@ import type { Metrics } from '../telemetry/metrics.ts'
 import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
 import { AppError, invalidFields } from '../errors.ts'
+import { registerConsole, type ConsoleShell } from './console.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
@@ -51,6 +52,8 @@ export interface HttpServerOptions {
   metrics?: Pick<Metrics, 'observeRequest'>
   /** Told of the errors answered with a 500 (never of 4xx). */
   errorReports?: Pick<ErrorReports, 'requestFailed'>
+  /** The built console to serve at `/` (default: web/dist when it has been built); false: none. */
+  consoleDir?: string | false
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -143,15 +146,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     if (Object.keys(nulls).length > 0) throw invalidFields(nulls)
   })
 
-  registerNotFoundAndMethodNotAllowed(app)
+  const pages: { shell?: ConsoleShell | undefined } = {}
+  registerNotFoundAndMethodNotAllowed(app, pages)
   documentErrorsAndSecurity(app)
 
   await app.register(helmet, {
-    // The interactive docs page needs its own scripts and styles; everything else is JSON.
+    // The interactive docs page needs its own scripts and styles; the console shows photos picked
+    // on the device (blob:) and images from the storage (S3 when configured) before and after upload.
     contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:', 'validator.swagger.io'] },
+      directives: {
+        'img-src': ["'self'", 'data:', 'blob:', 'validator.swagger.io', ...imageOrigins(config)],
+      },
     },
   })
+  if (options.consoleDir !== false) pages.shell = await registerConsole(app, options.consoleDir)
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -232,7 +240,7 @@ function slowClientLimits({ http }: Config) {
  * Unknown paths → 404 and known paths with another method → 405 (with `Allow`), both as problems.
  * Fastify answers 404 for both, so a second router that mirrors every route tells them apart.
  */
-function registerNotFoundAndMethodNotAllowed(app: App): void {
+function registerNotFoundAndMethodNotAllowed(app: App, pages: { shell?: ConsoleShell | undefined }): void {
   const known = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 })
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
@@ -243,6 +251,7 @@ function registerNotFoundAndMethodNotAllowed(app: App): void {
   })
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
+    if (pages.shell?.serves(request)) return pages.shell.send(reply)
     const allowed = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter(
       (method) => known.find(method as HTTPMethod, path) !== null,
     )
@@ -254,8 +263,19 @@ function registerNotFoundAndMethodNotAllowed(app: App): void {
         problem(request, 405, 'method_not_allowed', `Method ${request.method} is not allowed on ${path}.`),
       )
     }
-    return sendProblem(reply, problem(request, 404, 'not_found', `No route ${request.method} ${path}.`))
+    const detail =
+      path === '/' && !pages.shell
+        ? 'The console has not been built: run `node web/tools/build.ts` (`npm start` does it), then reload.'
+        : `No route ${request.method} ${path}.`
+    return sendProblem(reply, problem(request, 404, 'not_found', detail))
   })
+}
+
+/** Where stored images come from when they are not served by Bureau itself (S3 or compatible). */
+function imageOrigins({ storage }: Config): string[] {
+  if (storage.driver !== 's3') return []
+  if (storage.s3Endpoint) return [new URL(storage.s3Endpoint).origin]
+  return [`https://*.s3.${storage.s3Region}.amazonaws.com`, `https://s3.${storage.s3Region}.amazonaws.com`]
 }
 
 /** Every documented route lists the problem responses, and the bearer scheme when it authenticates. */

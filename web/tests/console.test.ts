@@ -1,0 +1,17 @@
+import { after, before, describe, it } from 'node:test'
+import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
+import { registration } from './journeys/registration.ts'
+
+// One Bureau and one browser for every journey (each journey has its own browser profile and users).
+describe('the console in a real browser', { skip: chromiumMissing }, () => {
+  let bureau: ConsoleUnderTest
+  before(async () => {
+    bureau = await startConsole()
+  })
+  after(async () => {
+    await bureau.close()
+  })
+
+  it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email and signs in', () =>
+    registration(bureau))
+})
