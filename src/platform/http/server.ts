@@ -156,6 +156,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     contentSecurityPolicy: {
       directives: {
         'img-src': ["'self'", 'data:', 'blob:', 'validator.swagger.io', ...imageOrigins(config)],
+        // TLS is the proxy's to enforce (HSTS is sent); upgrading would break a console opened over plain http.
+        'upgrade-insecure-requests': null,
       },
     },
   })
