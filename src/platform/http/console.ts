@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { App } from './server.ts'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 
 /** Where `node web/tools/build.ts` writes the console (and `npm start` runs it first). */
 export const CONSOLE_DIR = join(import.meta.dirname, '..', '..', '..', 'web', 'dist')
@@ -17,25 +17,33 @@ export interface ConsoleShell {
 }
 
 /**
- * Serves the built console: its hashed files under `/assets/` with a year-long immutable cache, the
- * other built files (icons) as they are, and the app shell (`index.html`, never cached) for every
- * other page a browser asks for, so `/payments/12` or `/verify-email?token=…` opens the console.
- * Returns undefined when the console has not been built (the API works without it).
+ * The built console: `files` serves its hashed files under `/assets/` with a year-long immutable
+ * cache and the other built files (icons) as they are; `shell` answers every other page a browser
+ * asks for with the app's `index.html` (never cached), so `/payments/12` or `/verify-email?token=…`
+ * opens the console. The files are the ones built when the server started (restart after a build).
+ * Undefined when the console has not been built: the API works without it.
  */
-export async function registerConsole(app: App, dir = CONSOLE_DIR): Promise<ConsoleShell | undefined> {
-  if (!existsSync(join(dir, 'index.html'))) return undefined
-  await app.register(fastifyStatic, {
-    root: dir,
-    prefix: '/',
-    wildcard: false,
-    index: false,
-    cacheControl: false,
-    globIgnore: ['**/index.html', '**/.*'],
-    setHeaders: (reply, path) => {
-      reply.header('cache-control', cacheControl(dir, path))
-    },
-  })
-  return {
+export async function builtConsole(
+  dir = CONSOLE_DIR,
+): Promise<{ files: FastifyPluginAsync; shell: ConsoleShell } | undefined> {
+  const indexFile = join(dir, 'index.html')
+  if (!existsSync(indexFile)) return undefined
+  const index = await readFile(indexFile)
+  const files: FastifyPluginAsync = async (app) => {
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      decorateReply: false,
+      globIgnore: ['**/index.html', '**/.*'],
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', cacheControl(dir, path))
+      },
+    })
+  }
+  const shell: ConsoleShell = {
     serves(request) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return false
       const path = request.url.split('?', 1)[0] ?? '/'
@@ -44,14 +52,13 @@ export async function registerConsole(app: App, dir = CONSOLE_DIR): Promise<Cons
       return (request.headers.accept ?? '').includes('text/html')
     },
     send(reply) {
-      return reply.type('text/html; charset=utf-8').sendFile('index.html')
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index)
     },
   }
+  return { files, shell }
 }
 
-/** Hashed files never change; the shell must be checked every time, so a new release shows at once. */
+/** Hashed files never change; anything else may change with the next release. */
 function cacheControl(dir: string, path: string): string {
-  if (path.startsWith(join(dir, 'assets'))) return 'public, max-age=31536000, immutable'
-  if (path === join(dir, 'index.html')) return 'no-cache'
-  return 'public, max-age=3600'
+  return path.startsWith(join(dir, 'assets')) ? 'public, max-age=31536000, immutable' : 'public, max-age=3600'
 }

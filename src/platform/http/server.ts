@@ -22,7 +22,7 @@ import type { Metrics } from '../telemetry/metrics.ts'
 import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
 import { AppError, invalidFields } from '../errors.ts'
-import { registerConsole, type ConsoleShell } from './console.ts'
+import { builtConsole, type ConsoleShell } from './console.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
@@ -161,7 +161,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       },
     },
   })
-  if (options.consoleDir !== false) pages.shell = await registerConsole(app, options.consoleDir)
+  const built = options.consoleDir === false ? undefined : await builtConsole(options.consoleDir)
+  if (built) {
+    await app.register(built.files)
+    pages.shell = built.shell
+  }
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
