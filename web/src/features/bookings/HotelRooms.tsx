@@ -113,7 +113,7 @@ function RoomCard({ room, hotelName, stay }: { room: Room; hotelName: string; st
       },
     )
   return (
-    <li className="room-card">
+    <li className={image ? 'room-card' : 'room-card no-picture'}>
       {image ? (
         <VariantImage
           className="room-picture"

@@ -96,7 +96,7 @@ function HotelList({ hotels, stay }: { hotels: Hotel[]; stay: Stay }) {
   return (
     <ul className="hotel-list" aria-label="Hotels found">
       {hotels.map((hotel) => (
-        <li key={hotel.id} className="hotel-card">
+        <li key={hotel.id} className={hotel.images.length ? 'hotel-card' : 'hotel-card no-picture'}>
           <HotelPicture hotel={hotel} />
           <div>
             <h2>
@@ -121,7 +121,7 @@ function HotelList({ hotels, stay }: { hotels: Hotel[]; stay: Stay }) {
 
 function HotelPicture({ hotel }: { hotel: Hotel }) {
   const image = hotel.images[0]
-  if (!image) return <div className="picture-placeholder" aria-hidden="true" />
+  if (!image) return null
   return (
     <VariantImage
       className="hotel-picture"
