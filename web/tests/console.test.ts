@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
-import { complaintRejected } from './journeys/complaints.ts'
+import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.ts'
 import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { registration } from './journeys/registration.ts'
 
@@ -21,4 +21,6 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
   it('the hotel search fits a phone-sized screen', () => hotelSearchOnAPhone(bureau))
   it('a user files a complaint with a photo, an approver sees it waiting and rejects it with a reason, the user sees it rejected', () =>
     complaintRejected(bureau))
+  it('a user without an IBAN is told in the API’s words to add one, with the way to the profile', () =>
+    complaintNeedsAnIban(bureau))
 })

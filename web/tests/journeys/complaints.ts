@@ -79,3 +79,24 @@ async function approverRejects(
     await context.close()
   }
 }
+
+/** Without an IBAN on the profile, the API's 400 in its words, and the way to the profile. */
+export async function complaintNeedsAnIban(bureau: ConsoleUnderTest): Promise<void> {
+  const user = await createUser(bureau.bureau, { verified: true })
+  const { context, page } = await signInAt(bureau, user, '/complaints/new')
+  try {
+    await page.getByLabel('Title').fill('Stained carpet')
+    await page.getByLabel('Refund asked for').fill('20.00')
+    await page.getByLabel('Photo').setInputFiles({
+      name: 'carpet.webp',
+      mimeType: 'image/webp',
+      buffer: await pictureBytes(30, 30, 'webp'),
+    })
+    await page.getByRole('button', { name: 'File complaint' }).click()
+    await page.getByRole('alert').getByText('Add an IBAN to your profile').waitFor()
+    await page.getByRole('link', { name: 'Open your profile' }).click()
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor()
+  } finally {
+    await context.close()
+  }
+}

@@ -64,20 +64,27 @@ function BookingFacts({ booking }: { booking: Booking }) {
           </>
         ) : null}
       </dl>
-      {booking.status === 'pending_payment' && payment ? (
-        <div className="notice" role="status">
-          <p>
-            The rooms are held until <DateText date={payment.expires_at} />. This page updates once the
-            payment arrives.
-          </p>
-          {payment.checkout_url ? (
-            <a className="button" href={payment.checkout_url}>
-              Pay now
-            </a>
-          ) : null}
-        </div>
-      ) : null}
+      <PaymentNotice booking={booking} />
       <CancelBooking booking={booking} />
     </>
+  )
+}
+
+/** While the booking waits for its payment: until when its rooms are held, and the way to pay. */
+function PaymentNotice({ booking }: { booking: Booking }) {
+  const payment = booking.payment
+  if (booking.status !== 'pending_payment' || !payment) return null
+  return (
+    <div className="notice" role="status">
+      <p>
+        The rooms are held until <DateText date={payment.expires_at} />. This page updates once the payment
+        arrives.
+      </p>
+      {payment.checkout_url ? (
+        <a className="button" href={payment.checkout_url}>
+          Pay now
+        </a>
+      ) : null}
+    </div>
   )
 }

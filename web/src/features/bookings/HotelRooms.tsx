@@ -96,22 +96,7 @@ function StayForm({ initial, error }: { initial: Stay; error: unknown }) {
 }
 
 function RoomCard({ room, hotelName, stay }: { room: Room; hotelName: string; stay: Stay }) {
-  // One key per room and stay: a retried click is the same booking, not a second one.
-  const [key, setKey] = useState(idempotencyKey)
-  const book = useBook()
   const image = room.images[0]
-  const priced = room.total_cost !== undefined && room.rooms_left !== undefined
-  const confirm = () =>
-    book.mutate(
-      { key, room_id: room.id, ...stay },
-      {
-        onSuccess: (booking) => {
-          setKey(idempotencyKey())
-          if (booking.payment?.checkout_url) window.location.assign(booking.payment.checkout_url)
-          else navigate(`/bookings/${booking.id}`)
-        },
-      },
-    )
   return (
     <li className={image ? 'room-card' : 'room-card no-picture'}>
       {image ? (
@@ -132,38 +117,58 @@ function RoomCard({ room, hotelName, stay }: { room: Room; hotelName: string; st
           <dd>
             <Money amount={room.price} />
           </dd>
-          {priced ? (
+          {room.total_cost !== undefined && room.rooms_left !== undefined ? (
             <>
               <dt>Rooms left</dt>
               <dd className="rooms-left">{room.rooms_left}</dd>
               <dt>Total for the stay</dt>
               <dd>
-                <Money amount={room.total_cost ?? '0'} />
+                <Money amount={room.total_cost} />
               </dd>
             </>
           ) : null}
         </dl>
-        {priced ? (
-          <ConfirmButton
-            title={`Book ${room.name}?`}
-            message={
-              <p>
-                {room.name} at {hotelName}, arriving <DateText date={stay.date_from} /> and leaving{' '}
-                <DateText date={stay.date_to} />. Total for the stay:{' '}
-                <Money amount={room.total_cost ?? '0'} />.
-              </p>
-            }
-            confirmLabel="Book"
-            disabled={book.isPending || room.rooms_left === 0}
-            onConfirm={confirm}
-          >
-            Book {room.name}
-          </ConfirmButton>
-        ) : (
-          <p className="muted small">Choose your dates to see the rooms left and the total.</p>
-        )}
-        <ErrorNotice error={book.error} />
+        <BookRoom room={room} hotelName={hotelName} stay={stay} />
       </div>
     </li>
+  )
+}
+
+/** Books the room for the stay after a confirmation showing the total; then pays, or shows the booking. */
+function BookRoom({ room, hotelName, stay }: { room: Room; hotelName: string; stay: Stay }) {
+  // One key per room and stay: a retried click is the same booking, not a second one.
+  const [key, setKey] = useState(idempotencyKey)
+  const book = useBook()
+  if (room.total_cost === undefined || room.rooms_left === undefined)
+    return <p className="muted small">Choose your dates to see the rooms left and the total.</p>
+  const confirm = () =>
+    book.mutate(
+      { key, room_id: room.id, ...stay },
+      {
+        onSuccess: (booking) => {
+          setKey(idempotencyKey())
+          if (booking.payment?.checkout_url) window.location.assign(booking.payment.checkout_url)
+          else navigate(`/bookings/${booking.id}`)
+        },
+      },
+    )
+  return (
+    <>
+      <ConfirmButton
+        title={`Book ${room.name}?`}
+        message={
+          <p>
+            {room.name} at {hotelName}, arriving <DateText date={stay.date_from} /> and leaving{' '}
+            <DateText date={stay.date_to} />. Total for the stay: <Money amount={room.total_cost} />.
+          </p>
+        }
+        confirmLabel="Book"
+        disabled={book.isPending || room.rooms_left === 0}
+        onConfirm={confirm}
+      >
+        Book {room.name}
+      </ConfirmButton>
+      <ErrorNotice error={book.error} />
+    </>
   )
 }
