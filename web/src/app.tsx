@@ -4,6 +4,8 @@ import { api } from './api/client'
 import { useMe, useSignedIn } from './api/me'
 import { setTokens, tokens } from './api/session'
 import { authPages } from './features/auth/pages'
+import { bookingsPages } from './features/bookings/pages'
+import { complaintsPages } from './features/complaints/pages'
 import { homePages } from './features/home/pages'
 import { mayOpen, navLinks, NavLinks, type NavLink, type PageDef } from './pages'
 import { Link, matchPath, navigate, useLocation } from './router'
@@ -11,7 +13,7 @@ import { Page } from './ui/Page'
 import { ErrorNotice, Loading } from './ui/states'
 
 /** Every page of the console, feature by feature. */
-export const PAGES: PageDef[] = [...homePages, ...authPages]
+export const PAGES: PageDef[] = [...homePages, ...authPages, ...bookingsPages, ...complaintsPages]
 
 function findPage(path: string): { page: PageDef; params: Record<string, string> } | undefined {
   for (const page of PAGES) {

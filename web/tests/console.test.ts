@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test'
 import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
+import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.ts'
+import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { registration } from './journeys/registration.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
@@ -14,4 +16,11 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
 
   it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email and signs in', () =>
     registration(bureau))
+  it('a guest searches a city for dates, sees rooms left and the total, books, finds it in My bookings and cancels it', () =>
+    guestBooks(bureau))
+  it('the hotel search fits a phone-sized screen', () => hotelSearchOnAPhone(bureau))
+  it('a user files a complaint with a photo, an approver sees it waiting and rejects it with a reason, the user sees it rejected', () =>
+    complaintRejected(bureau))
+  it('a user without an IBAN is told in the API’s words to add one, with the way to the profile', () =>
+    complaintNeedsAnIban(bureau))
 })
