@@ -49,10 +49,22 @@ export function AnticipationList() {
               columns={columns(anticipations, operator)}
             />
             <Pager page={page} list={list} />
+            <NewestLink page={page} count={list.count} />
           </>
         )}
       </QueryState>
     </Page>
+  )
+}
+
+/** The log is oldest first: the newest requests, those still to decide, are on its last page. */
+function NewestLink({ page, count }: { page: number; count: number }) {
+  const last = Math.max(1, Math.ceil(count / 10))
+  if (page === last) return null
+  return (
+    <p>
+      <Link to={`/anticipations?page=${last}`}>Go to the newest requests (page {last})</Link>
+    </p>
   )
 }
 

@@ -43,7 +43,7 @@ export function useAnticipations(ids: number[]) {
 /** How many payments wait for a decision (their anticipation is pending confirmation). */
 export function useWaitingCount() {
   return useQuery({
-    queryKey: ['payments', 'count', 'PC', null],
+    queryKey: ['anticipations', 'waiting'],
     queryFn: async () =>
       unwrap(await api.GET('/api/payments/', { params: { query: { status: 'PC', page: 1, page_size: 1 } } }))
         .count,
@@ -71,6 +71,7 @@ export function useDecide(id: number) {
       queryClient.setQueryData(['anticipations', 'one', id], decision.anticipation)
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: ['anticipations', 'log'] }),
+        queryClient.invalidateQueries({ queryKey: ['anticipations', 'waiting'] }),
         queryClient.invalidateQueries({ queryKey: ['payments'] }),
         queryClient.invalidateQueries({ queryKey: ['payouts'] }),
       ])

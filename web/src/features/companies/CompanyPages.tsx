@@ -34,8 +34,8 @@ export function CompanyDetail({ id }: { id: number }) {
       <QueryState query={company}>
         {(found) => (
           <div className="company-layout">
-            <EditCompany company={found} />
             <BankAccounts company={found} />
+            <EditCompany company={found} />
           </div>
         )}
       </QueryState>

@@ -38,7 +38,7 @@ export function PaymentList() {
   const payments = usePayments({ status, supplier, page })
   const counts = usePaymentCounts(supplier)
   const tabs = [
-    { value: 'all' as const, label: 'All' },
+    { value: 'all' as const, label: 'All', count: counts.all },
     ...PAYMENT_STATUSES.map((value) => ({
       value,
       label: PAYMENT_STATUS_LABELS[value],

@@ -44,13 +44,14 @@ export function usePayments(filter: PaymentFilter) {
 }
 
 /**
- * How many payments each status holds. The list API has no counts field or endpoint; each status's
- * list answers its own `count`, so a one-row page per status gives the counts the API keeps.
+ * How many payments each status holds, and in all. The list API has no counts field or endpoint; each
+ * status's list answers its own `count`, so a one-row page per status gives the counts the API keeps.
  */
 export function usePaymentCounts(supplier: number | undefined) {
+  const filters = [undefined, ...PAYMENT_STATUSES]
   return useQueries({
-    queries: PAYMENT_STATUSES.map((status) => ({
-      queryKey: ['payments', 'count', status, supplier ?? null],
+    queries: filters.map((status) => ({
+      queryKey: ['payments', 'count', status ?? 'all', supplier ?? null],
       queryFn: async () =>
         unwrap(
           await api.GET('/api/payments/', {
@@ -59,8 +60,8 @@ export function usePaymentCounts(supplier: number | undefined) {
         ).count,
     })),
     combine: (results) =>
-      Object.fromEntries(PAYMENT_STATUSES.map((status, index) => [status, results[index]?.data])) as Record<
-        PaymentStatus,
+      Object.fromEntries(filters.map((status, index) => [status ?? 'all', results[index]?.data])) as Record<
+        PaymentStatus | 'all',
         number | undefined
       >,
   })
