@@ -16,6 +16,6 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
   it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email and signs in', () =>
     registration(bureau))
 
-  it('a supplier asks for an early payment with a live quote, an operator approves it and finds its payout; a bad IBAN is shown beside its field', () =>
+  it('a supplier asks for an early payment with a live quote, an operator approves it and finds its payout, another marks it paid; a bad IBAN is shown beside its field', () =>
     money(bureau))
 })

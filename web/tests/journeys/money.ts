@@ -28,7 +28,8 @@ async function signInAs(page: Page, email: string): Promise<void> {
 
 /**
  * Money: a supplier asks for an early payment of a payment registered by one operator, another operator
- * approves it and finds the payout; a bank account form shows the API's field error for a bad IBAN.
+ * approves it and finds the payout, a bank account form shows the API's field error for a bad IBAN, and
+ * the first operator (not the payout's approver) marks the manual payout paid with a reference.
  */
 export async function money(bureau: ConsoleUnderTest): Promise<void> {
   const t = bureau.bureau
@@ -49,6 +50,7 @@ export async function money(bureau: ConsoleUnderTest): Promise<void> {
 
   await supplierRequestsEarlyPayment(bureau, supplier.user.email, paymentId)
   await operatorApproves(bureau, approver.email, paymentId, supplier.company)
+  await anotherOperatorMarksPaid(bureau, registrar.email)
   await phoneList(bureau, supplier.user.email)
 }
 
@@ -133,6 +135,28 @@ async function operatorApproves(
     assert.match(await ibanField.locator('.field-error').innerText(), /IBAN/i)
     assert.equal(await page.getByLabel('IBAN', { exact: true }).getAttribute('aria-invalid'), 'true')
     await screenshot(page, 'company-bank-accounts')
+  } finally {
+    await context.close()
+  }
+}
+
+/** A manual payout is marked paid by an operator other than its approver, with a reference. */
+async function anotherOperatorMarksPaid(bureau: ConsoleUnderTest, email: string) {
+  const { context, page } = await bureau.open('/payouts?purpose=early_payment')
+  try {
+    await signInAs(page, email)
+    await page.getByRole('heading', { name: 'Payouts' }).waitFor()
+    const row = page.locator('tr', { hasText: 'Fornecedora Ltda.' }).first()
+    await row.getByRole('button', { name: 'Mark paid…' }).click()
+    await page.getByRole('button', { name: 'Mark paid', exact: true }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Mark paid' }).click()
+    const referenceField = page.locator('.field', { has: page.getByLabel('Reference') })
+    await referenceField.locator('.field-error').waitFor()
+    await page.getByLabel('Reference').fill('TED 2026-12-06 #4411')
+    await page.getByRole('button', { name: 'Mark paid', exact: true }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Mark paid' }).click()
+    await row.getByText('completed').waitFor()
+    await row.getByText('Ref. TED 2026-12-06 #4411').waitFor()
   } finally {
     await context.close()
   }
