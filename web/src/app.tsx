@@ -3,17 +3,32 @@ import { useEffect } from 'react'
 import { api } from './api/client'
 import { useMe, useSignedIn } from './api/me'
 import { setTokens, tokens } from './api/session'
+import { anticipationsPages } from './features/anticipations/pages'
 import { authPages } from './features/auth/pages'
 import { bookingsPages } from './features/bookings/pages'
+import { companiesPages } from './features/companies/pages'
 import { complaintsPages } from './features/complaints/pages'
 import { homePages } from './features/home/pages'
+import { paymentsPages } from './features/payments/pages'
+import { payoutsPages } from './features/payouts/pages'
+import { suppliersPages } from './features/suppliers/pages'
 import { mayOpen, navLinks, NavLinks, type NavLink, type PageDef } from './pages'
 import { Link, matchPath, navigate, useLocation } from './router'
 import { Page } from './ui/Page'
 import { ErrorNotice, Loading } from './ui/states'
 
 /** Every page of the console, feature by feature. */
-export const PAGES: PageDef[] = [...homePages, ...authPages, ...bookingsPages, ...complaintsPages]
+export const PAGES: PageDef[] = [
+  ...homePages,
+  ...authPages,
+  ...paymentsPages,
+  ...anticipationsPages,
+  ...suppliersPages,
+  ...companiesPages,
+  ...payoutsPages,
+  ...bookingsPages,
+  ...complaintsPages,
+]
 
 function findPage(path: string): { page: PageDef; params: Record<string, string> } | undefined {
   for (const page of PAGES) {

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test'
 import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
 import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.ts'
 import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
+import { money } from './journeys/money.ts'
 import { registration } from './journeys/registration.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
@@ -23,4 +24,7 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
     complaintRejected(bureau))
   it('a user without an IBAN is told in the API’s words to add one, with the way to the profile', () =>
     complaintNeedsAnIban(bureau))
+
+  it('a supplier asks for an early payment with a live quote, an operator approves it and finds its payout, another marks it paid; a bad IBAN is shown beside its field', () =>
+    money(bureau))
 })
