@@ -48,13 +48,16 @@ async function freePort(): Promise<number> {
   return address.port
 }
 
-export async function startConsole(): Promise<ConsoleUnderTest> {
+/** `env`: settings of the Bureau under test, as an operator would set them (thresholds, say). */
+export async function startConsole(
+  options: { env?: Record<string, string> } = {},
+): Promise<ConsoleUnderTest> {
   await ensureConsoleBuilt({ quiet: true })
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const bureau = await buildTestApp({
     now: new Date().toISOString(),
-    env: { PUBLIC_URL: base, APP_URL: base, SSO_SUCCESS_URL: `${base}/signed-in` },
+    env: { PUBLIC_URL: base, APP_URL: base, SSO_SUCCESS_URL: `${base}/signed-in`, ...options.env },
   })
   // Bureau's clock follows the real one, so the browser's "today" and token expiry agree with it.
   const ticking = setInterval(() => {

@@ -50,11 +50,13 @@ export function Field({
         </p>
       ) : null}
       {messages.length ? (
-        <ul id={`${id}-error`} className="field-error" role="alert">
-          {messages.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
+        <div id={`${id}-error`} role="alert">
+          <ul className="field-error">
+            {messages.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
     </div>
   )

@@ -22,6 +22,7 @@ export async function registration(bureau: ConsoleUnderTest): Promise<void> {
     await ibanField.locator('.field-error').waitFor()
     assert.match(await ibanField.locator('.field-error').innerText(), /IBAN/i)
     assert.equal(await page.getByLabel('IBAN (optional)').getAttribute('aria-invalid'), 'true')
+    assert.deepEqual(await seriousViolations(page), [])
     await screenshot(page, 'register-field-error')
 
     await page.getByLabel('IBAN (optional)').fill('DE89370400440532013000')
