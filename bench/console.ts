@@ -57,7 +57,8 @@ const PROBE = `(() => {
   window.__listTiming = timing
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      if (/\\/api\\/payments\\/?\\?/.test(entry.name) && timing.responseEnd === undefined) timing.responseEnd = entry.responseEnd
+      // The list itself (a page of 10); the tabs' counts ask for pages of one.
+      if (/\\/api\\/payments\\/\\?(.*&)?page_size=10(&|$)/.test(entry.name) && timing.responseEnd === undefined) timing.responseEnd = entry.responseEnd
     }
   }).observe({ type: 'resource', buffered: true })
   new MutationObserver((_, observer) => {
