@@ -3,15 +3,24 @@ import { useEffect } from 'react'
 import { api } from './api/client'
 import { useMe, useSignedIn } from './api/me'
 import { setTokens, tokens } from './api/session'
+import { adminPages } from './features/admin/pages'
 import { authPages } from './features/auth/pages'
 import { homePages } from './features/home/pages'
+import { ledgerPages } from './features/ledger/pages'
+import { statisticsPages } from './features/statistics/pages'
 import { mayOpen, navLinks, NavLinks, type NavLink, type PageDef } from './pages'
 import { Link, matchPath, navigate, useLocation } from './router'
 import { Page } from './ui/Page'
 import { ErrorNotice, Loading } from './ui/states'
 
 /** Every page of the console, feature by feature. */
-export const PAGES: PageDef[] = [...homePages, ...authPages]
+export const PAGES: PageDef[] = [
+  ...homePages,
+  ...authPages,
+  ...adminPages,
+  ...ledgerPages,
+  ...statisticsPages,
+]
 
 function findPage(path: string): { page: PageDef; params: Record<string, string> } | undefined {
   for (const page of PAGES) {
