@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
+import { adminJourney } from './journeys/admin.ts'
 import { registration } from './journeys/registration.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
@@ -14,4 +15,7 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
 
   it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email and signs in', () =>
     registration(bureau))
+
+  it('an admin grants a user the approver role, who then sees its navigation; the audit log, statistics and ledger show it', () =>
+    adminJourney(bureau))
 })

@@ -12,13 +12,16 @@ const HEIGHT = 260
 const PLOT = { left: 64, right: 12, top: 12, bottom: 40 }
 const COLOURS = ['#1f4e79', '#c0620b', '#2f7d4a', '#8e3b8e', '#5a6472', '#a4262c']
 
-/** A round step for the value axis: 1, 2 or 5 times a power of ten, about four of them to the top. */
-export function niceStep(max: number): number {
+/**
+ * A round step for the value axis: 1, 2 or 5 times a power of ten, about four of them to the top;
+ * at least 1 for counts, which have no halves.
+ */
+export function niceStep(max: number, wholeNumbers = false): number {
   if (max <= 0) return 1
   const rough = max / 4
   const power = 10 ** Math.floor(Math.log10(rough))
   const multiple = [1, 2, 5, 10].find((m) => m * power >= rough) ?? 10
-  return multiple * power
+  return wholeNumbers ? Math.max(1, multiple * power) : multiple * power
 }
 
 /**
@@ -33,6 +36,7 @@ export function BarChart({
   categoryLabel = (category) => category,
   series,
   format = (value) => String(value),
+  wholeNumbers = false,
 }: {
   title: string
   description: string
@@ -40,10 +44,12 @@ export function BarChart({
   categoryLabel?: (category: string) => string
   series: BarSeries[]
   format?: (value: number) => string
+  /** Counts (or cents): the value axis steps by whole numbers. */
+  wholeNumbers?: boolean
 }) {
   const id = useId()
   const max = Math.max(0, ...series.flatMap((s) => s.values))
-  const step = niceStep(max)
+  const step = niceStep(max, wholeNumbers)
   const top = Math.max(step, Math.ceil(max / step) * step)
   const plotWidth = WIDTH - PLOT.left - PLOT.right
   const plotHeight = HEIGHT - PLOT.top - PLOT.bottom

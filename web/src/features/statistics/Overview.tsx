@@ -52,6 +52,7 @@ function OverviewView({ data }: { data: Overview }) {
         description="Items that wait for someone to decide or act, by kind."
         categories={waiting.map((item) => item.short)}
         series={[{ name: 'Waiting', values: waiting.map((item) => item.value) }]}
+        wholeNumbers
       />
       <dl className="figures">
         {waiting.map((item) => (

@@ -50,6 +50,7 @@ export function ReportFrame<T extends { month: string }>({
         categories={months}
         categoryLabel={monthLabel}
         series={chart.series}
+        wholeNumbers
         {...(chart.format ? { format: chart.format } : {})}
       />
       {children}
