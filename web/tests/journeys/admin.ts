@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { createUser, signIn, type SignedInUser } from '../../../test/helpers/accounts.ts'
 import { decide, fileComplaint, REFUND_IBAN } from '../../../test/helpers/complaints.ts'
+import { pictureBytes } from '../../../test/helpers/images.ts'
 import { screenshot, seriousViolations, type ConsoleUnderTest } from '../harness.ts'
 
 /**
@@ -25,6 +26,67 @@ export async function adminJourney(bureau: ConsoleUnderTest): Promise<void> {
     await auditShowsRoleChange(page, newcomer.id)
     await statisticsOverview(page)
     await ledgerSummary(page)
+  } finally {
+    await context.close()
+  }
+}
+
+/**
+ * An admin adds a hotel and a room type (a bad price first, its field error beside the field), uploads
+ * a picture of the hotel and sees it once its sizes are made, changes the room type, then deletes it
+ * and the hotel after confirming.
+ */
+export async function hotelsJourney(bureau: ConsoleUnderTest): Promise<void> {
+  const admin = await createUser(bureau.bureau, { roles: ['admin'] })
+  const { context, page } = await bureau.open('/sign-in', { phone: true })
+  try {
+    await signInAs(page, admin.email, admin.password)
+    await page.goto('/admin/hotels')
+    await page.getByRole('heading', { name: 'Hotels' }).waitFor()
+    const hotelForm = page.getByRole('form', { name: 'Add a hotel' })
+    await hotelForm.getByLabel('Name').fill('Hotel Atlântico')
+    await hotelForm.getByLabel('Location').fill('Rio de Janeiro')
+    await hotelForm.getByLabel('Services').fill('wifi, pool')
+    await hotelForm.getByRole('button', { name: 'Add hotel' }).click()
+    await page.getByRole('heading', { name: 'Hotel Atlântico' }).waitFor()
+
+    await page.getByLabel('Picture of Hotel Atlântico').setInputFiles({
+      name: 'front.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await pictureBytes(1200, 800),
+    })
+    await page.getByRole('button', { name: 'Upload picture' }).click()
+    await page.getByRole('img', { name: 'Picture of Hotel Atlântico' }).waitFor({ timeout: 20_000 })
+
+    const roomForm = page.getByRole('form', { name: 'Add a room type' })
+    await roomForm.getByLabel('Name').fill('Double, sea view')
+    await roomForm.getByLabel('Price per night').fill('-5')
+    await roomForm.getByLabel('Rooms of this type').fill('3')
+    await roomForm.getByRole('button', { name: 'Add room type' }).click()
+    const priceField = roomForm.locator('.field', { has: page.getByLabel('Price per night') })
+    await priceField.locator('.field-error').waitFor()
+    await roomForm.getByLabel('Price per night').fill('120.00')
+    await roomForm.getByRole('button', { name: 'Add room type' }).click()
+    const room = page.getByRole('article', { name: /Double, sea view/ })
+    await room.waitFor()
+    assert.match(await room.getByRole('heading').innerText(), /120\.00 a night · 3 rooms/)
+    assert.deepEqual(await seriousViolations(page), [])
+    await screenshot(page, 'admin-hotel')
+
+    await room.getByText('Change this room type').click()
+    await room.getByLabel('Rooms of this type').fill('4')
+    await room.getByRole('button', { name: 'Save room type' }).click()
+    await page.getByRole('article', { name: /4 rooms/ }).waitFor()
+
+    await page
+      .getByRole('article', { name: /4 rooms/ })
+      .getByRole('button', { name: 'Delete room type' })
+      .click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete room type' }).click()
+    await page.getByText('No room type yet.').waitFor()
+    await page.getByRole('button', { name: 'Delete hotel' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete hotel' }).click()
+    await page.getByRole('heading', { name: 'Hotels' }).waitFor()
   } finally {
     await context.close()
   }
