@@ -59,45 +59,52 @@ export function BarChart({
   const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step)
   return (
     <figure className="bar-chart">
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-desc`}
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        <g aria-hidden="true">
-          {ticks.map((tick) => (
-            <g key={tick}>
-              <line x1={PLOT.left} x2={WIDTH - PLOT.right} y1={y(tick)} y2={y(tick)} className="grid" />
-              <text x={PLOT.left - 6} y={y(tick) + 4} textAnchor="end">
-                {format(tick)}
-              </text>
-            </g>
-          ))}
-          {categories.map((category, index) => (
-            <g key={category}>
-              {series.map((s, position) => {
-                const value = s.values[index] ?? 0
-                return (
-                  <rect
-                    key={s.name}
-                    x={PLOT.left + index * band + band * 0.1 + position * barWidth}
-                    y={y(value)}
-                    width={Math.max(1, barWidth - 1)}
-                    height={PLOT.top + plotHeight - y(value)}
-                    fill={COLOURS[position % COLOURS.length]}
-                  />
-                )
-              })}
-              <text x={PLOT.left + index * band + band / 2} y={HEIGHT - PLOT.bottom + 16} textAnchor="middle">
-                {categoryLabel(category)}
-              </text>
-            </g>
-          ))}
-        </g>
-      </svg>
+      {/* On a phone the chart keeps a readable size and scrolls sideways (by keyboard too). */}
+      <div className="bar-chart-scroll" tabIndex={0}>
+        <svg
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          role="img"
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-desc`}
+        >
+          <title id={`${id}-title`}>{title}</title>
+          <desc id={`${id}-desc`}>{description}</desc>
+          <g aria-hidden="true">
+            {ticks.map((tick) => (
+              <g key={tick}>
+                <line x1={PLOT.left} x2={WIDTH - PLOT.right} y1={y(tick)} y2={y(tick)} className="grid" />
+                <text x={PLOT.left - 6} y={y(tick) + 4} textAnchor="end">
+                  {format(tick)}
+                </text>
+              </g>
+            ))}
+            {categories.map((category, index) => (
+              <g key={category}>
+                {series.map((s, position) => {
+                  const value = s.values[index] ?? 0
+                  return (
+                    <rect
+                      key={s.name}
+                      x={PLOT.left + index * band + band * 0.1 + position * barWidth}
+                      y={y(value)}
+                      width={Math.max(1, barWidth - 1)}
+                      height={PLOT.top + plotHeight - y(value)}
+                      fill={COLOURS[position % COLOURS.length]}
+                    />
+                  )
+                })}
+                <text
+                  x={PLOT.left + index * band + band / 2}
+                  y={HEIGHT - PLOT.bottom + 16}
+                  textAnchor="middle"
+                >
+                  {categoryLabel(category)}
+                </text>
+              </g>
+            ))}
+          </g>
+        </svg>
+      </div>
       {series.length > 1 ? <Legend series={series} /> : null}
       <ul className="visually-hidden" aria-label={`${title}: the figures`}>
         {categories.map((category, index) => (

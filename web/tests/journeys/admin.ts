@@ -25,6 +25,7 @@ export async function adminJourney(bureau: ConsoleUnderTest): Promise<void> {
     await approverSeesTheirNavigation(bureau, newcomer)
     await auditShowsRoleChange(page, newcomer.id)
     await statisticsOverview(page)
+    await backgroundJobs(page)
     await ledgerSummary(page)
   } finally {
     await context.close()
@@ -180,6 +181,22 @@ async function statisticsOverview(page: Page): Promise<void> {
   assert.ok((await months.getByRole('row').count()) >= 2)
   assert.deepEqual(await seriousViolations(page), [])
   await screenshot(page, 'statistics')
+
+  const dates = page.getByRole('form', { name: 'Dates of the report' })
+  await dates.getByLabel('From').fill('2026-12-01')
+  await dates.getByLabel('To').fill('2026-01-01')
+  await dates.getByRole('button', { name: 'Show' }).click()
+  const toField = dates.locator('.field', { has: page.getByLabel('To') })
+  await toField.locator('.field-error').waitFor()
+  assert.match(await toField.locator('.field-error').innerText(), /on or after/)
+}
+
+async function backgroundJobs(page: Page): Promise<void> {
+  await mainNav(page).getByRole('link', { name: 'Background jobs' }).click()
+  await page.getByRole('heading', { name: 'Background jobs' }).waitFor()
+  await page.getByRole('tab', { name: 'Completed' }).click()
+  await page.getByRole('row').nth(1).waitFor()
+  assert.deepEqual(await seriousViolations(page), [])
 }
 
 async function ledgerSummary(page: Page): Promise<void> {

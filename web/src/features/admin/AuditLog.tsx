@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { setQuery, useLocation } from '../../router'
+import { Link, setQuery, useLocation } from '../../router'
 import { DataTable, Pager, pageFrom } from '../../ui/DataTable'
 import { Field, onSubmit, TextField } from '../../ui/form'
 import { DateText } from '../../ui/Money'
@@ -33,7 +33,7 @@ export function AuditLog() {
   })
   return (
     <Page title="Audit log">
-      <AuditFilters initial={filters} error={events.error} />
+      <AuditFilters key={query.toString()} initial={filters} error={events.error} />
       <QueryState query={events}>
         {(list) => (
           <>
@@ -123,7 +123,12 @@ function AuditTable({ events }: { events: AuditEvent[] }) {
         { header: 'When', cell: (event) => <DateText date={event.at} /> },
         {
           header: 'Who',
-          cell: (event) => (event.actor !== null ? `User #${event.actor}` : (event.actor_label ?? 'System')),
+          cell: (event) =>
+            event.actor !== null ? (
+              <Link to={`/admin/audit?actor=${event.actor}`}>User #{event.actor}</Link>
+            ) : (
+              (event.actor_label ?? 'System')
+            ),
         },
         { header: 'Action', cell: (event) => <code>{event.action}</code> },
         {

@@ -17,7 +17,7 @@ export function HotelList() {
   const create = useCreateHotel()
   return (
     <Page title="Hotels">
-      <LocationSearch initial={location} />
+      <LocationSearch key={location} initial={location} />
       <QueryState query={hotels}>
         {(list) => (
           <>

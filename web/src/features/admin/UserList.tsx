@@ -24,7 +24,7 @@ export function UserList() {
   const users = useUsers({ page, email: email || undefined, role })
   return (
     <Page title="Users">
-      <UserFilters email={email} role={role ?? ''} />
+      <UserFilters key={`${email}-${role ?? ''}`} email={email} role={role ?? ''} />
       <QueryState query={users}>
         {(list) => (
           <>

@@ -36,7 +36,11 @@ export function LedgerList() {
         />
       }
     >
-      <LedgerFilterForm initial={form} error={movements.error} />
+      <LedgerFilterForm
+        key={FILTERS.map((name) => form[name]).join('|')}
+        initial={form}
+        error={movements.error}
+      />
       <LedgerSummaryTables from={filters.from} to={filters.to} />
       <section aria-labelledby="movements-title">
         <h2 id="movements-title">Movements</h2>

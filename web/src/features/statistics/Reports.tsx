@@ -1,7 +1,6 @@
 import { DataTable } from '../../ui/DataTable'
 import { formatRate } from '../../ui/format'
 import { Money } from '../../ui/Money'
-import { QueryState } from '../../ui/states'
 import { centsOf, formatCents, monthsOf, seriesBy } from './chart-data'
 import {
   useBookingStats,
@@ -12,6 +11,7 @@ import {
   type PayoutsReport,
   type Range,
 } from './queries'
+import { DatedReport } from './RangeForm'
 import { monthColumn, ReportFrame } from './ReportFrame'
 
 const PAYMENT_STATUSES: Record<string, string> = {
@@ -28,7 +28,7 @@ const hours = (value: string | null) => (value === null ? '—' : `${value} h`)
 export function PayablesReport({ range }: { range: Range }) {
   const report = usePayables(range)
   return (
-    <QueryState query={report}>
+    <DatedReport range={range} query={report}>
       {(data) => (
         <ReportFrame
           name="payables"
@@ -58,13 +58,17 @@ export function PayablesReport({ range }: { range: Range }) {
           ]}
         />
       )}
-    </QueryState>
+    </DatedReport>
   )
 }
 
 export function ComplaintsStatsReport({ range }: { range: Range }) {
   const report = useComplaintStats(range)
-  return <QueryState query={report}>{(data) => <ComplaintsView data={data} range={range} />}</QueryState>
+  return (
+    <DatedReport range={range} query={report}>
+      {(data) => <ComplaintsView data={data} range={range} />}
+    </DatedReport>
+  )
 }
 
 function ComplaintsView({ data, range }: { data: ComplaintsReport; range: Range }) {
@@ -113,7 +117,7 @@ function ComplaintsView({ data, range }: { data: ComplaintsReport; range: Range 
 export function BookingsReport({ range }: { range: Range }) {
   const report = useBookingStats(range)
   return (
-    <QueryState query={report}>
+    <DatedReport range={range} query={report}>
       {(data) => (
         <ReportFrame
           name="bookings"
@@ -142,13 +146,17 @@ export function BookingsReport({ range }: { range: Range }) {
           ]}
         />
       )}
-    </QueryState>
+    </DatedReport>
   )
 }
 
 export function PayoutsStatsReport({ range }: { range: Range }) {
   const report = usePayoutStats(range)
-  return <QueryState query={report}>{(data) => <PayoutsView data={data} range={range} />}</QueryState>
+  return (
+    <DatedReport range={range} query={report}>
+      {(data) => <PayoutsView data={data} range={range} />}
+    </DatedReport>
+  )
 }
 
 const PURPOSES: Record<string, string> = {

@@ -1,7 +1,5 @@
-import { useState } from 'react'
 import { useMe, type Me } from '../../api/me'
 import { setQuery, useLocation } from '../../router'
-import { onSubmit, TextField } from '../../ui/form'
 import { Page } from '../../ui/Page'
 import { Tabs } from '../../ui/Tabs'
 import { OverviewReport } from './Overview'
@@ -54,7 +52,6 @@ export function StatisticsPage({ title, reports }: { title: string; reports: Rep
           onChange={(name) => setQuery({ report: name === readable[0] ? undefined : name })}
         />
       ) : null}
-      {current !== 'overview' ? <RangeForm key={`${range.from}-${range.to}`} range={range} /> : null}
       <Report name={current} range={range} />
     </Page>
   )
@@ -73,24 +70,4 @@ function Report({ name, range }: { name: ReportName; range: Range }) {
     case 'payouts':
       return <PayoutsStatsReport range={range} />
   }
-}
-
-/** The dates of the reports; empty means the API's default, the last 12 months. */
-function RangeForm({ range }: { range: Range }) {
-  const [from, setFrom] = useState(range.from ?? '')
-  const [to, setTo] = useState(range.to ?? '')
-  return (
-    <form
-      className="toolbar"
-      aria-label="Dates of the report"
-      onSubmit={onSubmit(() => setQuery({ from, to }))}
-    >
-      <TextField label="From" name="from" type="date" value={from} onChange={setFrom} error={undefined} />
-      <TextField label="To" name="to" type="date" value={to} onChange={setTo} error={undefined} />
-      <button type="submit" className="primary">
-        Show
-      </button>
-      <p className="hint">Both days included; without dates, the last 12 months.</p>
-    </form>
-  )
 }
