@@ -24,6 +24,33 @@ export function niceStep(max: number, wholeNumbers = false): number {
   return wholeNumbers ? Math.max(1, multiple * power) : multiple * power
 }
 
+interface Layout {
+  max: number
+  ticks: number[]
+  band: number
+  barWidth: number
+  /** Where a value sits on the SVG's y axis. */
+  y: (value: number) => number
+}
+
+const PLOT_WIDTH = WIDTH - PLOT.left - PLOT.right
+const PLOT_HEIGHT = HEIGHT - PLOT.top - PLOT.bottom
+const BASELINE = PLOT.top + PLOT_HEIGHT
+
+function layout(categories: number, series: BarSeries[], wholeNumbers: boolean): Layout {
+  const max = Math.max(0, ...series.flatMap((s) => s.values))
+  const step = niceStep(max, wholeNumbers)
+  const top = Math.max(step, Math.ceil(max / step) * step)
+  const band = PLOT_WIDTH / Math.max(1, categories)
+  return {
+    max,
+    ticks: max === 0 ? [0] : Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step),
+    band,
+    barWidth: (band * 0.8) / Math.max(1, series.length),
+    y: (value) => BASELINE - (Math.max(0, value) / top) * PLOT_HEIGHT,
+  }
+}
+
 /**
  * A bar chart drawn as plain SVG: categories (months) along the bottom, one bar per series in each,
  * a value axis with round steps. Screen readers get the title and description on the image and
@@ -48,19 +75,11 @@ export function BarChart({
   wholeNumbers?: boolean
 }) {
   const id = useId()
-  const max = Math.max(0, ...series.flatMap((s) => s.values))
-  const step = niceStep(max, wholeNumbers)
-  const top = Math.max(step, Math.ceil(max / step) * step)
-  const plotWidth = WIDTH - PLOT.left - PLOT.right
-  const plotHeight = HEIGHT - PLOT.top - PLOT.bottom
-  const band = plotWidth / Math.max(1, categories.length)
-  const barWidth = (band * 0.8) / Math.max(1, series.length)
-  const y = (value: number) => PLOT.top + plotHeight - (Math.max(0, value) / top) * plotHeight
-  const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step)
+  const plot = layout(categories.length, series, wholeNumbers)
   return (
     <figure className="bar-chart">
       {/* On a phone the chart keeps a readable size and scrolls sideways (by keyboard too). */}
-      <div className="bar-chart-scroll" tabIndex={0}>
+      <div className={plot.max === 0 ? 'bar-chart-scroll empty-chart' : 'bar-chart-scroll'} tabIndex={0}>
         <svg
           viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
           role="img"
@@ -70,37 +89,15 @@ export function BarChart({
           <title id={`${id}-title`}>{title}</title>
           <desc id={`${id}-desc`}>{description}</desc>
           <g aria-hidden="true">
-            {ticks.map((tick) => (
-              <g key={tick}>
-                <line x1={PLOT.left} x2={WIDTH - PLOT.right} y1={y(tick)} y2={y(tick)} className="grid" />
-                <text x={PLOT.left - 6} y={y(tick) + 4} textAnchor="end">
-                  {format(tick)}
-                </text>
-              </g>
-            ))}
+            <ValueAxis plot={plot} format={format} />
             {categories.map((category, index) => (
-              <g key={category}>
-                {series.map((s, position) => {
-                  const value = s.values[index] ?? 0
-                  return (
-                    <rect
-                      key={s.name}
-                      x={PLOT.left + index * band + band * 0.1 + position * barWidth}
-                      y={y(value)}
-                      width={Math.max(1, barWidth - 1)}
-                      height={PLOT.top + plotHeight - y(value)}
-                      fill={COLOURS[position % COLOURS.length]}
-                    />
-                  )
-                })}
-                <text
-                  x={PLOT.left + index * band + band / 2}
-                  y={HEIGHT - PLOT.bottom + 16}
-                  textAnchor="middle"
-                >
-                  {categoryLabel(category)}
-                </text>
-              </g>
+              <Bars
+                key={category}
+                plot={plot}
+                index={index}
+                label={categoryLabel(category)}
+                values={series.map((s) => s.values[index] ?? 0)}
+              />
             ))}
           </g>
         </svg>
@@ -115,6 +112,63 @@ export function BarChart({
         ))}
       </ul>
     </figure>
+  )
+}
+
+function ValueAxis({ plot, format }: { plot: Layout; format: (value: number) => string }) {
+  return (
+    <>
+      {plot.ticks.map((tick) => (
+        <g key={tick}>
+          <line x1={PLOT.left} x2={WIDTH - PLOT.right} y1={plot.y(tick)} y2={plot.y(tick)} className="grid" />
+          <text x={PLOT.left - 6} y={plot.y(tick) + 4} textAnchor="end">
+            {format(tick)}
+          </text>
+        </g>
+      ))}
+      {plot.max === 0 ? (
+        <text
+          x={PLOT.left + PLOT_WIDTH / 2}
+          y={PLOT.top + PLOT_HEIGHT / 2}
+          textAnchor="middle"
+          className="nothing"
+        >
+          Nothing in these dates
+        </text>
+      ) : null}
+    </>
+  )
+}
+
+/** One category's bars, side by side, and its label beneath. */
+function Bars({
+  plot,
+  index,
+  label,
+  values,
+}: {
+  plot: Layout
+  index: number
+  label: string
+  values: number[]
+}) {
+  const left = PLOT.left + index * plot.band
+  return (
+    <g>
+      {values.map((value, position) => (
+        <rect
+          key={position}
+          x={left + plot.band * 0.1 + position * plot.barWidth}
+          y={plot.y(value)}
+          width={Math.max(1, plot.barWidth - 1)}
+          height={BASELINE - plot.y(value)}
+          fill={COLOURS[position % COLOURS.length]}
+        />
+      ))}
+      <text x={left + plot.band / 2} y={HEIGHT - PLOT.bottom + 16} textAnchor="middle">
+        {label}
+      </text>
+    </g>
   )
 }
 

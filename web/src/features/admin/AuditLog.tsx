@@ -13,8 +13,9 @@ const SUBJECT_TYPES = ['complaint', 'anticipation', 'payout', 'bank_account', 'u
 const FILTERS = ['actor', 'subject_type', 'subject_id', 'action', 'from', 'to'] as const
 type Filters = Record<(typeof FILTERS)[number], string>
 
+/** An id as typed; what is not a number goes to the API as it is, which says what is wrong. */
 function idFrom(value: string): number | undefined {
-  return /^\d+$/.test(value) ? Number(value) : undefined
+  return value === '' ? undefined : Number(value)
 }
 
 /** Who did what to money, roles and bank accounts, newest first. */
@@ -65,22 +66,7 @@ function AuditFilters({ initial, error }: { initial: Filters; error: unknown }) 
         onChange={set('actor')}
         error={error}
       />
-      <Field label="Subject" name="subject_type" error={error}>
-        {(props) => (
-          <select
-            {...props}
-            value={form.subject_type}
-            onChange={(event) => set('subject_type')(event.target.value)}
-          >
-            <option value="">Any subject</option>
-            {SUBJECT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SubjectSelect value={form.subject_type} onChange={set('subject_type')} error={error} />
       <TextField
         label="Subject id"
         name="subject_id"
@@ -110,6 +96,31 @@ function AuditFilters({ initial, error }: { initial: Filters; error: unknown }) 
         Filter
       </button>
     </form>
+  )
+}
+
+function SubjectSelect({
+  value,
+  onChange,
+  error,
+}: {
+  value: string
+  onChange: (value: string) => void
+  error: unknown
+}) {
+  return (
+    <Field label="Subject" name="subject_type" error={error}>
+      {(props) => (
+        <select {...props} value={value} onChange={(event) => onChange(event.target.value)}>
+          <option value="">Any subject</option>
+          {SUBJECT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {type.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   )
 }
 

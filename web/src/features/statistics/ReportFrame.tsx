@@ -18,6 +18,7 @@ export function ReportFrame<T extends { month: string }>({
   chart,
   columns,
   rowKey,
+  shown,
   children,
 }: {
   name: ReportName
@@ -27,6 +28,8 @@ export function ReportFrame<T extends { month: string }>({
   chart: { description: string; series: BarSeries[]; format?: (value: number) => string }
   columns: Column<T>[]
   rowKey: (row: T) => string
+  /** The rows worth a line in the table (reports with a row per combination have many empty ones). */
+  shown?: (row: T) => boolean
   children?: ReactNode
 }) {
   const months = [...new Set(report.rows.map((row) => row.month))]
@@ -54,10 +57,11 @@ export function ReportFrame<T extends { month: string }>({
         {...(chart.format ? { format: chart.format } : {})}
       />
       {children}
+      {shown ? <p className="muted">Rows with nothing are left out here; the CSV has every row.</p> : null}
       <DataTable
         caption={`${title}, by month`}
-        rows={report.rows.map((row) => ({ ...row, id: rowKey(row) }))}
-        empty="No figures for these dates."
+        rows={report.rows.filter((row) => !shown || shown(row)).map((row) => ({ ...row, id: rowKey(row) }))}
+        empty="Nothing happened in these dates."
         columns={columns.map((column) => ({
           ...column,
           cell: (row: T & { id: string }) => column.cell(row),

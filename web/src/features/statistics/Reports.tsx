@@ -36,6 +36,7 @@ export function PayablesReport({ range }: { range: Range }) {
           range={range}
           report={data}
           rowKey={(row) => `${row.month}-${row.status}`}
+          shown={(row) => row.count > 0}
           chart={{
             description: 'The value of the payments due each month, one bar per status.',
             series: seriesBy(
@@ -125,6 +126,7 @@ export function BookingsReport({ range }: { range: Range }) {
           range={range}
           report={data}
           rowKey={(row) => `${row.month}-${row.hotel_id}`}
+          shown={(row) => row.nights_sold > 0 || row.cancellations > 0}
           chart={{
             description: 'Nights sold each month, over every hotel.',
             series: seriesBy(
@@ -172,6 +174,7 @@ function PayoutsView({ data, range }: { data: PayoutsReport; range: Range }) {
       range={range}
       report={data}
       rowKey={(row) => `${row.month}-${row.purpose}-${row.provider}-${row.status}`}
+      shown={(row) => row.count > 0}
       chart={{
         description: 'The amount of the payouts created each month, one bar per purpose.',
         series: seriesBy(
@@ -201,7 +204,7 @@ function PayoutsView({ data, range }: { data: PayoutsReport; range: Range }) {
           { header: 'Payouts', numeric: true, cell: (row) => row.count },
         ]}
       />
-      <h3>Every row</h3>
+      <h3>By month</h3>
     </ReportFrame>
   )
 }
