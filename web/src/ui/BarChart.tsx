@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import './BarChart.css'
+import { niceStep } from './bar-chart-scale'
 
 export interface BarSeries {
   name: string
@@ -11,18 +12,6 @@ const WIDTH = 640
 const HEIGHT = 260
 const PLOT = { left: 64, right: 12, top: 12, bottom: 40 }
 const COLOURS = ['#1f4e79', '#c0620b', '#2f7d4a', '#8e3b8e', '#5a6472', '#a4262c']
-
-/**
- * A round step for the value axis: 1, 2 or 5 times a power of ten, about four of them to the top;
- * at least 1 for counts, which have no halves.
- */
-export function niceStep(max: number, wholeNumbers = false): number {
-  if (max <= 0) return 1
-  const rough = max / 4
-  const power = 10 ** Math.floor(Math.log10(rough))
-  const multiple = [1, 2, 5, 10].find((m) => m * power >= rough) ?? 10
-  return wholeNumbers ? Math.max(1, multiple * power) : multiple * power
-}
 
 interface Layout {
   max: number

@@ -1,7 +1,7 @@
 import { DataTable } from '../../ui/DataTable'
-import { formatRate } from '../../ui/format'
+import { formatMoney, formatRate } from '../../ui/format'
 import { Money } from '../../ui/Money'
-import { centsOf, formatCents, monthsOf, seriesBy } from './chart-data'
+import { amountOf, centsOf, monthsOf, seriesBy } from './chart-data'
 import {
   useBookingStats,
   useComplaintStats,
@@ -23,6 +23,7 @@ const PAYMENT_STATUSES: Record<string, string> = {
 }
 
 const count = (value: number) => String(value)
+const formatCents = (cents: number) => formatMoney(amountOf(cents))
 const hours = (value: string | null) => (value === null ? '—' : `${value} h`)
 
 export function PayablesReport({ range }: { range: Range }) {

@@ -1,5 +1,3 @@
-import { formatMoney } from '../../ui/format'
-
 /** A decimal string of money ("1250.50", "-3.10") as whole cents, without passing through a float. */
 export function centsOf(amount: string): number {
   const negative = amount.startsWith('-')
@@ -13,10 +11,6 @@ export function amountOf(cents: number): string {
   const sign = cents < 0 ? '-' : ''
   const abs = Math.abs(Math.round(cents))
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-}
-
-export function formatCents(cents: number): string {
-  return formatMoney(amountOf(cents))
 }
 
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' })
