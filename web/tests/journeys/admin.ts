@@ -182,6 +182,10 @@ async function statisticsOverview(page: Page): Promise<void> {
   assert.deepEqual(await seriousViolations(page), [])
   await screenshot(page, 'statistics')
 
+  const { name, csv } = await downloadCsv(page)
+  assert.match(name, /^complaints-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/)
+  assert.match(csv.split('\n')[0] ?? '', /^month,filed/)
+
   const dates = page.getByRole('form', { name: 'Dates of the report' })
   await dates.getByLabel('From').fill('2026-12-01')
   await dates.getByLabel('To').fill('2026-01-01')
@@ -189,6 +193,14 @@ async function statisticsOverview(page: Page): Promise<void> {
   const toField = dates.locator('.field', { has: page.getByLabel('To') })
   await toField.locator('.field-error').waitFor()
   assert.match(await toField.locator('.field-error').innerText(), /on or after/)
+}
+
+/** Clicks "Download CSV" and reads the file the browser saved. */
+async function downloadCsv(page: Page): Promise<{ name: string; csv: string }> {
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Download CSV' }).click()
+  const file = await download
+  return { name: file.suggestedFilename(), csv: await readFile(await file.path(), 'utf8') }
 }
 
 async function backgroundJobs(page: Page): Promise<void> {
@@ -214,11 +226,8 @@ async function ledgerSummary(page: Page): Promise<void> {
   assert.deepEqual(await seriousViolations(page), [])
   await screenshot(page, 'ledger')
 
-  const download = page.waitForEvent('download')
-  await page.getByRole('button', { name: 'Download CSV' }).click()
-  const file = await download
-  assert.equal(file.suggestedFilename(), 'ledger.csv')
-  const csv = await readFile(await file.path(), 'utf8')
+  const { name, csv } = await downloadCsv(page)
+  assert.equal(name, 'ledger.csv')
   assert.match(csv.split('\n')[0] ?? '', /kind/)
   assert.match(csv, /complaint_refund/)
 }

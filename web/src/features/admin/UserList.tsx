@@ -49,6 +49,7 @@ function UserFilters({ email, role }: { email: string; role: string }) {
       <TextField
         label="Email"
         name="email"
+        hint="The whole address."
         type="email"
         value={form.email}
         onChange={(value) => setForm((current) => ({ ...current, email: value }))}
