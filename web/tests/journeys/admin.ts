@@ -9,12 +9,14 @@ import { screenshot, seriousViolations, type ConsoleUnderTest } from '../harness
 /**
  * An admin: finds a user by email and grants them the approver role (after a confirmation), which
  * the user sees in their navigation when they sign in; cannot remove their own admin role (the
- * API's words on the page); finds the role change in the audit log; reads the statistics overview
- * and the ledger's summary, and downloads the ledger as CSV.
+ * API's words on the page); deactivates another user after confirming; finds the role change in the
+ * audit log; reads the statistics overview and the complaints by month (a CSV of them, and the API's
+ * word on dates the wrong way round), the failed jobs, and the ledger's summary and its CSV.
  */
 export async function adminJourney(bureau: ConsoleUnderTest): Promise<void> {
   const admin = await createUser(bureau.bureau, { roles: ['admin'] })
   const newcomer = await createUser(bureau.bureau)
+  const leaver = await createUser(bureau.bureau)
   await paidComplaintRefund(bureau)
 
   const { context, page } = await bureau.open('/sign-in')
@@ -22,6 +24,7 @@ export async function adminJourney(bureau: ConsoleUnderTest): Promise<void> {
     await signInAs(page, admin.email, admin.password)
     await grantApprover(page, newcomer.email)
     await cannotDropOwnAdmin(page, admin.email)
+    await deactivate(page, leaver.email)
     await approverSeesTheirNavigation(bureau, newcomer)
     await auditShowsRoleChange(page, newcomer.id)
     await statisticsOverview(page)
@@ -136,6 +139,17 @@ async function cannotDropOwnAdmin(page: Page, email: string): Promise<void> {
   await alert.waitFor()
   assert.match(await alert.innerText(), /admin/i)
   await row.getByRole('checkbox', { name: 'Admin' }).check()
+}
+
+async function deactivate(page: Page, email: string): Promise<void> {
+  const row = await findUser(page, email)
+  await row.getByRole('button', { name: 'Deactivate' }).click()
+  await page
+    .getByRole('dialog', { name: `Deactivate ${email}?` })
+    .getByRole('button', { name: 'Deactivate' })
+    .click()
+  await row.getByText('Deactivated').waitFor()
+  assert.equal(await row.getByRole('checkbox', { name: 'Approver' }).isDisabled(), true)
 }
 
 async function approverSeesTheirNavigation(
