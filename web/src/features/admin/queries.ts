@@ -34,7 +34,12 @@ export function useSetRoles() {
   return useMutation({
     mutationFn: async ({ id, roles }: { id: number; roles: Role[] }) =>
       unwrap(await api.PUT('/api/users/{id}/roles', { params: { path: { id } }, body: { roles } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'users'] }),
+    // An admin may change their own roles: their navigation follows.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['admin'] }),
+        queryClient.invalidateQueries({ queryKey: ['me'] }),
+      ]),
   })
 }
 
