@@ -3,14 +3,17 @@ import { useEffect } from 'react'
 import { api } from './api/client'
 import { useMe, useSignedIn } from './api/me'
 import { setTokens, tokens } from './api/session'
+import { adminPages } from './features/admin/pages'
 import { anticipationsPages } from './features/anticipations/pages'
 import { authPages } from './features/auth/pages'
 import { bookingsPages } from './features/bookings/pages'
 import { companiesPages } from './features/companies/pages'
 import { complaintsPages } from './features/complaints/pages'
 import { homePages } from './features/home/pages'
+import { ledgerPages } from './features/ledger/pages'
 import { paymentsPages } from './features/payments/pages'
 import { payoutsPages } from './features/payouts/pages'
+import { statisticsPages } from './features/statistics/pages'
 import { suppliersPages } from './features/suppliers/pages'
 import { mayOpen, navLinks, NavLinks, type NavLink, type PageDef } from './pages'
 import { Link, matchPath, navigate, useLocation } from './router'
@@ -28,6 +31,9 @@ export const PAGES: PageDef[] = [
   ...payoutsPages,
   ...bookingsPages,
   ...complaintsPages,
+  ...adminPages,
+  ...ledgerPages,
+  ...statisticsPages,
 ]
 
 function findPage(path: string): { page: PageDef; params: Record<string, string> } | undefined {

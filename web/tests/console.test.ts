@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
+import { adminJourney, hotelsJourney } from './journeys/admin.ts'
 import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.ts'
 import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { money } from './journeys/money.ts'
@@ -27,4 +28,10 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
 
   it('a supplier asks for an early payment with a live quote, an operator approves it and finds its payout, another marks it paid; a bad IBAN is shown beside its field', () =>
     money(bureau))
+
+  it('an admin grants a user the approver role, who then sees its navigation; the audit log, statistics and ledger show it', () =>
+    adminJourney(bureau))
+
+  it('an admin adds a hotel with a picture and a room type, changes it and deletes both, on a phone', () =>
+    hotelsJourney(bureau))
 })
