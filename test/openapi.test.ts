@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { existsSync, readdirSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { signIn, type SignedInUser } from './helpers/accounts.ts'
+import { CONSOLE_DIR } from '../src/platform/http/console.ts'
 import { buildTestApp, type TestApp } from './helpers/app.ts'
 import { fileComplaint, REFUND_IBAN } from './helpers/complaints.ts'
 
@@ -35,8 +38,17 @@ const BODY_METHODS = ['POST', 'PUT', 'PATCH']
  * files (the docs' assets, signed file URLs) and are hidden from the document on purpose.
  */
 function isUndocumented(path: string): boolean {
-  return path === '/openapi.json' || path.startsWith('/docs') || path.includes('*')
+  return path === '/openapi.json' || path.startsWith('/docs') || path.includes('*') || CONSOLE_FILES.has(path)
 }
+
+/** The built console's files (served at `/` when web/dist exists): pages and assets, not the API. */
+const CONSOLE_FILES = new Set(
+  existsSync(CONSOLE_DIR)
+    ? readdirSync(CONSOLE_DIR, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${relative(CONSOLE_DIR, join(entry.parentPath, entry.name)).split(sep).join('/')}`)
+    : [],
+)
 
 /** `/api/users/:id/` and `/api/users/{id}` name the same route. */
 function canonical(method: string, path: string): string {

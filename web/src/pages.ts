@@ -11,12 +11,14 @@ export type Access = 'public' | 'signed-in' | Role | 'supplier' | 'supplier-or-o
  */
 export interface PageDef {
   path: string
-  access: Access
+  /** One access value, or several of which any one opens the page (roles do not imply each other). */
+  access: Access | readonly Access[]
   render: (params: Record<string, string>) => ReactNode
   nav?: { label: string; order: number }
 }
 
-export function mayOpen(access: Access, me: Me | undefined): boolean {
+export function mayOpen(access: Access | readonly Access[], me: Me | undefined): boolean {
+  if (typeof access !== 'string') return access.some((one) => mayOpen(one, me))
   switch (access) {
     case 'public':
       return true

@@ -10,7 +10,7 @@ export interface Column<T> {
 }
 
 /** One table for every list: a caption for screen readers, an empty state, rows keyed by id. */
-export function DataTable<T extends { id?: number | string }>({
+export function DataTable<T extends object>({
   caption,
   columns,
   rows,
@@ -39,7 +39,7 @@ export function DataTable<T extends { id?: number | string }>({
         </thead>
         <tbody>
           {rows.map((row, index) => (
-            <tr key={rowKey ? rowKey(row, index) : (row.id ?? index)}>
+            <tr key={rowKey ? rowKey(row, index) : idOf(row, index)}>
               {columns.map((column) => (
                 <td
                   key={column.header}
@@ -55,6 +55,12 @@ export function DataTable<T extends { id?: number | string }>({
       </table>
     </div>
   )
+}
+
+/** A row's `id` when it has one, else its position (rows without ids are not reordered). */
+function idOf(row: object, index: number): string | number {
+  const id: unknown = 'id' in row ? row.id : undefined
+  return typeof id === 'number' || typeof id === 'string' ? id : index
 }
 
 /** A page of an API list (`{count, next, previous, results}`); `page` lives in the URL. */

@@ -159,9 +159,9 @@ async function approverSeesTheirNavigation(
   const { context, page } = await bureau.open('/sign-in')
   try {
     await signInAs(page, user.email, user.password)
-    await mainNav(page).getByRole('link', { name: 'Complaint statistics' }).waitFor()
+    await mainNav(page).getByRole('link', { name: 'Complaints waiting' }).waitFor()
     assert.equal(await mainNav(page).getByRole('link', { name: 'Users' }).count(), 0)
-    await mainNav(page).getByRole('link', { name: 'Complaint statistics' }).click()
+    await mainNav(page).getByRole('link', { name: 'Statistics' }).click()
     await page.getByRole('heading', { name: 'Complaints by month filed' }).waitFor()
   } finally {
     await context.close()
