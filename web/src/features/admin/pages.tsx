@@ -11,7 +11,7 @@ export const adminPages: PageDef[] = [
     path: '/admin/hotels',
     access: 'admin',
     render: () => <HotelList />,
-    nav: { label: 'Hotels', order: 81 },
+    nav: { label: 'Hotel catalogue', order: 81 },
   },
   { path: '/admin/hotels/:id', access: 'admin', render: ({ id }) => <HotelDetail id={Number(id)} /> },
   {
