@@ -16,7 +16,7 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
     await bureau.close()
   })
 
-  it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email and signs in', () =>
+  it('a newcomer registers, sees the field error for a bad IBAN, verifies from the email, signs in, then resets a forgotten password', () =>
     registration(bureau))
   it('a guest searches a city for dates, sees rooms left and the total, books, finds it in My bookings and cancels it', () =>
     guestBooks(bureau))

@@ -4,7 +4,8 @@ import { linkIn, screenshot, seriousViolations, type ConsoleUnderTest } from '..
 
 /**
  * A newcomer: registers (first with an IBAN that fails its check, shown beside the field), finds the
- * verification email in the outbox, opens its link, signs in and lands on the start page.
+ * verification email in the outbox, opens its link, signs in and lands on the start page; then forgets
+ * the password, chooses a new one from the emailed link and signs in with it.
  */
 export async function registration(bureau: ConsoleUnderTest): Promise<void> {
   const email = `newcomer-${randomBytes(4).toString('hex')}@example.com`
@@ -42,14 +43,37 @@ export async function registration(bureau: ConsoleUnderTest): Promise<void> {
     await page.getByRole('heading', { name: 'Hello, Nora' }).waitFor()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+
+    await page.getByRole('link', { name: 'Forgot your password?' }).click()
+    await page.getByLabel('Email').fill(email)
+    await page.getByRole('button', { name: 'Send me a link' }).click()
+    await page.getByText('a link to choose a new password is on its way').waitFor()
+    const reset = await waitForEmail(bureau, email, '/reset-password?token=')
+    await page.goto(linkIn(reset, `${bureau.base}/reset-password?token=`))
+    await page.getByRole('textbox', { name: 'New password' }).fill('another-long-password')
+    await page.getByRole('button', { name: 'Change password' }).click()
+    await page.getByText('Your password is changed').waitFor()
+    await page.getByRole('link', { name: 'Sign in' }).last().click()
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill('another-long-password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Hello, Nora' }).waitFor()
   } finally {
     await context.close()
   }
 }
 
-async function waitForEmail(bureau: ConsoleUnderTest, to: string): Promise<string> {
+/** The first email to `to` that holds `containing` (quoted-printable soft breaks undone). */
+async function waitForEmail(bureau: ConsoleUnderTest, to: string, containing = ''): Promise<string> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const found = (await bureau.emails()).find((email) => email.includes(`To: ${to}`))
+    const found = (await bureau.emails()).find(
+      (email) =>
+        email.includes(`To: ${to}`) &&
+        email
+          .replace(/=\r?\n/g, '')
+          .replace(/=3D/g, '=')
+          .includes(containing),
+    )
     if (found) return found
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
