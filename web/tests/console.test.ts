@@ -5,6 +5,7 @@ import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.t
 import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { money } from './journeys/money.ts'
 import { registration } from './journeys/registration.ts'
+import { sessionStaysAlive } from './journeys/session.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
 describe('the console in a real browser', { skip: chromiumMissing }, () => {
@@ -34,4 +35,18 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
 
   it('an admin adds a hotel with a picture and a room type, changes it and deletes both, on a phone', () =>
     hotelsJourney(bureau))
+})
+
+// Access tokens of 62 s: the console refreshes a minute ahead, so about every 2 s.
+describe('a session in the console', { skip: chromiumMissing }, () => {
+  let bureau: ConsoleUnderTest
+  before(async () => {
+    bureau = await startConsole({ env: { JWT_ACCESS_TTL: '62' } })
+  })
+  after(async () => {
+    await bureau.close()
+  })
+
+  it('stays alive across background refreshes in two tabs, neither reusing a refresh token', () =>
+    sessionStaysAlive(bureau))
 })
