@@ -44,12 +44,9 @@ export async function payablesReport(sources: Sources, range: DateRange, supplie
   return { ...range, supplier: supplier ?? null, rows }
 }
 
-/** Complaints by month filed; what was refunded comes from the payouts of each month's approved ones. */
+/** Complaints by month filed, with what their refunds paid out. */
 export async function complaintsReport(sources: Sources, range: DateRange) {
   const figures = await sources.complaints.complaintsByMonth(range)
-  const refunded = await sources.payouts.refundedByGroup(
-    figures.map((row) => ({ key: row.month, complaintIds: row.approved_ids })),
-  )
   const found = new Map(figures.map((row) => [row.month, row]))
   const rows = monthsOf(range).map((month) => {
     const row = found.get(month)
@@ -60,7 +57,7 @@ export async function complaintsReport(sources: Sources, range: DateRange) {
       rejected: row?.rejected ?? 0,
       pending: row?.pending ?? 0,
       amount_asked: row?.amount_asked ?? '0.00',
-      amount_refunded: refunded.get(month) ?? '0.00',
+      amount_refunded: row?.amount_refunded ?? '0.00',
       median_hours_to_decision: row?.median_hours_to_decision ?? null,
       p90_hours_to_decision: row?.p90_hours_to_decision ?? null,
     }
