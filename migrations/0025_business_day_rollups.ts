@@ -12,6 +12,14 @@ import { sql, type Kysely } from 'kysely'
  *   refunds paid out (complaint_refund payouts funded or completed, whatever the complaint's status).
  * A range reads whole months from `*_months` and only the days of the months it cuts from `*_days`.
  *
+ * The median and 90th percentile of the hours from filing to decision cannot be summed. For each
+ * business month `complaint_decision_months` keeps them as `percentile_cont` gives them over that
+ * month's decided complaints, recounted from the rows (one month's, through `complaints_decided_idx`)
+ * whenever a change touches a decided complaint of the month: a decision, a deletion, a new filing or
+ * decision time. The recount first takes the month's row lock and only then reads the complaints, so
+ * of two transactions deciding in the same month the second recounts after the first has committed
+ * and sees both (read committed). A range cutting a month reads that month's complaints itself.
+ *
  * Statement triggers with transition tables keep them in the same transactions as the rows: an
  * insert counts its rows in, a delete counts them out, an update counts the old rows out and the new
  * ones in (a decision, a payout completed, a date changed). The refunds tie the two tables: a change
@@ -27,6 +35,8 @@ import { sql, type Kysely } from 'kysely'
 
 interface Rollup {
   name: string
+  /** The table whose rows are counted: a recount reads only its rows, which carry every figure. */
+  counted: string
   keys: string[]
   values: string[]
   /** The rows of a relation each source table contributes: `instant`, the keys, the values. */
@@ -38,6 +48,7 @@ const PAID_REFUND = `purpose = 'complaint_refund' and status in ('funded', 'comp
 const ROLLUPS: Rollup[] = [
   {
     name: 'payout_stats',
+    counted: 'payouts',
     keys: ['purpose', 'provider', 'status', 'failure_reason'],
     values: ['payouts', 'amount'],
     sources: {
@@ -50,6 +61,7 @@ const ROLLUPS: Rollup[] = [
   },
   {
     name: 'complaint_stats',
+    counted: 'complaints',
     keys: ['status'],
     values: ['complaints', 'amount_asked', 'amount_refunded'],
     sources: {
@@ -98,6 +110,53 @@ const EVENTS = {
 } as const
 const SOURCES = ['payouts', 'complaints'] as const
 
+/** The filing instants of the decided complaints a statement changed, before and after. */
+const DECISIONS_CHANGED = {
+  insert: 'select created_at, decided_at from inserted',
+  delete: 'select created_at, decided_at from deleted',
+  update: `select unnest(array[d.created_at, i.created_at]) as created_at, unnest(array[d.decided_at, i.decided_at]) as decided_at
+    from deleted d full join inserted i on i.id = d.id
+    where (d.created_at, d.decided_at) is distinct from (i.created_at, i.decided_at)`,
+} as const
+
+/** Ends a trigger on complaints: the months whose decided complaints changed are recounted. */
+function recountDecisions(event: keyof typeof DECISIONS_CHANGED): string {
+  return `perform recount_complaint_decisions(array(
+      select distinct date_trunc('month', c.created_at at time zone z.time_zone)::date
+      from (${DECISIONS_CHANGED[event]}) c cross join business_settings z
+      where c.decided_at is not null));`
+}
+
+async function decisionMonths(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table complaint_decision_months (
+      month date primary key,
+      decided integer not null default 0,
+      hours double precision[]
+    )`.execute(db)
+  await sql`
+    create function recount_complaint_decisions(months date[]) returns void language plpgsql as $$
+    declare
+      zone text := (select time_zone from business_settings);
+    begin
+      if cardinality(months) = 0 then
+        return;
+      end if;
+      insert into complaint_decision_months as t (month) select m from unnest(months) m order by m
+      on conflict (month) do update set decided = t.decided;
+      update complaint_decision_months t set decided = h.decided, hours = h.hours
+      from unnest(months) m cross join lateral (
+        select count(*)::int as decided,
+          percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from decided_at - created_at) / 3600) as hours
+        from complaints
+        where decided_at is not null
+          and created_at >= m::timestamp at time zone zone
+          and created_at < (m + interval '1 month') at time zone zone) h
+      where t.month = m;
+      delete from complaint_decision_months where month = any(months) and decided = 0;
+    end $$`.execute(db)
+}
+
 async function rollupTables(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
   for (const [table, period] of [
     [`${rollup.name}_days`, 'day'],
@@ -129,6 +188,7 @@ async function triggers(db: Kysely<unknown>, source: (typeof SOURCES)[number]): 
         .join(' union all ')
       return addTo(rollup, changesBy(rollup, signed))
     })
+    if (source === 'complaints') statements.push(recountDecisions(event as keyof typeof EVENTS))
     const name = `${source}_business_day_stats_${event}`
     await sql`
       create function ${sql.raw(name)}() returns trigger language plpgsql as $$
@@ -146,9 +206,8 @@ async function triggers(db: Kysely<unknown>, source: (typeof SOURCES)[number]): 
 /** `rebuild_business_day_stats()`: both roll-ups counted again from the rows, in the zone stored. */
 async function rebuildFunction(db: Kysely<unknown>): Promise<void> {
   const statements = ROLLUPS.map((rollup) => {
-    const all = Object.entries(rollup.sources)
-      .map(([table, rowsOf]) => `select 1 as sign, s.* from (${rowsOf(table)}) s`)
-      .join(' union all ')
+    const rowsOf = rollup.sources[rollup.counted] ?? (() => '')
+    const all = `select 1 as sign, s.* from (${rowsOf(rollup.counted)}) s`
     return `delete from ${rollup.name}_days; delete from ${rollup.name}_months;
       ${addTo(rollup, changesBy(rollup, all))}`
   })
@@ -156,6 +215,8 @@ async function rebuildFunction(db: Kysely<unknown>): Promise<void> {
     create function rebuild_business_day_stats() returns void language plpgsql as $$
     begin
       ${sql.raw(statements.join('\n'))}
+      delete from complaint_decision_months;
+      ${sql.raw(recountDecisions('insert').replace('from inserted', 'from complaints'))}
     end $$`.execute(db)
 }
 
@@ -183,6 +244,7 @@ async function businessTimeZone(db: Kysely<unknown>): Promise<void> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   await businessTimeZone(db)
   for (const rollup of ROLLUPS) await rollupTables(db, rollup)
+  await decisionMonths(db)
   for (const source of SOURCES) {
     // Writers wait for the count of the rows already there, so no change is counted twice or missed.
     await sql`lock table ${sql.raw(source)} in share row exclusive mode`.execute(db)
@@ -217,6 +279,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   await sql`drop function set_business_time_zone(text)`.execute(db)
   await sql`drop function rebuild_business_day_stats()`.execute(db)
+  await sql`drop function recount_complaint_decisions(date[])`.execute(db)
+  await sql`drop table complaint_decision_months`.execute(db)
   for (const rollup of ROLLUPS) {
     await sql`drop table ${sql.table(`${rollup.name}_months`)}`.execute(db)
     await sql`drop table ${sql.table(`${rollup.name}_days`)}`.execute(db)

@@ -34,8 +34,7 @@ type HoursRow = { month: string; median: string; p90: string }
 /**
  * The complaints filed between `from` and `to` (whole days in the business time zone), by month: the
  * counts and amounts from the roll-up by business day the triggers keep (`complaint_stats`, migration
- * 0025), the hours to decision from the decided complaints themselves (a percentile cannot be summed),
- * each month its own range of the narrow `complaints_decided_idx`.
+ * 0025), the hours to decision from the percentiles they keep by month.
  */
 export async function complaintsByMonth(db: ComplaintsDb, range: Range): Promise<ComplaintsFigures[]> {
   const [counts, hours] = await Promise.all([countsByMonth(db, range), hoursToDecision(db, range)])
@@ -63,20 +62,34 @@ async function countsByMonth(db: ComplaintsDb, range: Range): Promise<CountsRow[
   return rows
 }
 
+/**
+ * Median and 90th percentile of hours to decision by month: whole months as the triggers keep them
+ * (`complaint_decision_months`), a month the range cuts (at most the first and the last) from its
+ * decided complaints in the range, through `complaints_decided_idx`.
+ */
 async function hoursToDecision(db: ComplaintsDb, range: Range): Promise<HoursRow[]> {
+  const firstWholeMonth = sql`(date_trunc('month', (${range.from}::date - 1)::timestamp) + interval '1 month')::date`
+  const afterWholeMonths = sql`date_trunc('month', (${range.to}::date + 1)::timestamp)::date`
+  const hours = sql`extract(epoch from decided_at - created_at) / 3600`
   const { rows } = await sql<HoursRow>`
-    select to_char(m, 'YYYY-MM') as month, round(c.hours[1]::numeric, 2)::text as median,
-      round(c.hours[2]::numeric, 2)::text as p90
-    from generate_series(date_trunc('month', ${range.from}::date::timestamp), ${range.to}::date::timestamp,
-      interval '1 month') as m
-    cross join lateral (
-      select percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from decided_at - created_at) / 3600) as hours
-      from complaints
-      where decided_at is not null
-        and created_at >= greatest(m, ${range.from}::date::timestamp) at time zone ${range.timeZone}
-        and created_at < least(m + interval '1 month', (${range.to}::date + 1)::timestamp) at time zone ${range.timeZone}
-    ) as c
-    where c.hours is not null`.execute(db)
+    select to_char(month, 'YYYY-MM') as month, round(hours[1]::numeric, 2)::text as median,
+      round(hours[2]::numeric, 2)::text as p90
+    from (
+      select month, hours from complaint_decision_months
+      where month >= ${firstWholeMonth} and month < ${afterWholeMonths}
+      union all
+      select m::date, c.hours
+      from generate_series(date_trunc('month', ${range.from}::date::timestamp), ${range.to}::date::timestamp,
+        interval '1 month') as m
+      cross join lateral (
+        select percentile_cont(array[0.5, 0.9]) within group (order by ${hours}) as hours
+        from complaints
+        where decided_at is not null
+          and created_at >= greatest(m, ${range.from}::date::timestamp) at time zone ${range.timeZone}
+          and created_at < least(m + interval '1 month', (${range.to}::date + 1)::timestamp) at time zone ${range.timeZone}
+      ) as c
+      where (m < ${firstWholeMonth} or m >= ${afterWholeMonths}) and c.hours is not null
+    ) as months`.execute(db)
   return rows
 }
 
