@@ -182,6 +182,13 @@ describe('ranges', () => {
       assert.deepEqual(Object.keys(errors).sort(), [...fields], query)
     }
   })
+
+  it('a hotel that is not a positive whole number is a 400 on hotel', async () => {
+    for (const hotel of ['0', '-3', 'sol', '1.5']) {
+      const errors = assertInvalid(await get(`/api/stats/bookings?hotel=${hotel}`, admin))
+      assert.deepEqual(Object.keys(errors), ['hotel'], hotel)
+    }
+  })
 })
 
 describe('CSV', () => {
