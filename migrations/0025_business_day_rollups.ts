@@ -25,7 +25,9 @@ import { sql, type Kysely } from 'kysely'
  * ones in (a decision, a payout completed, a date changed). The refunds tie the two tables: a change
  * of complaints reads the paid refunds of its complaints, a change of refund payouts reads their
  * complaints' filing time and status (both through their indexes); a refund without its complaint
- * counts nowhere, as statistics never showed it.
+ * counts nowhere, as statistics never showed it. (Each side reads the other as committed: a complaint
+ * re-dated or re-decided while its refund is being paid in another transaction could be counted on
+ * its old day. Bureau never re-dates a complaint, and decides it before its refund can be paid.)
  *
  * The business day needs the business time zone, which a trigger cannot read from the process's
  * configuration: `business_settings` holds it (UTC until the server says otherwise), and
@@ -42,8 +44,6 @@ interface Rollup {
   /** The rows of a relation each source table contributes: `instant`, the keys, the values. */
   sources: Record<string, (relation: string) => string>
 }
-
-const PAID_REFUND = `purpose = 'complaint_refund' and status in ('funded', 'completed')`
 
 const ROLLUPS: Rollup[] = [
   {
@@ -67,8 +67,8 @@ const ROLLUPS: Rollup[] = [
     sources: {
       complaints: (relation) => `
         select c.created_at as instant, c.status, 1 as complaints, c.amount as amount_asked,
-          coalesce((select sum(p.amount) from payouts p where p.subject_id = c.id and p.${PAID_REFUND}), 0)
-            as amount_refunded
+          coalesce((select sum(p.amount) from payouts p where p.subject_id = c.id
+            and p.purpose = 'complaint_refund' and p.status in ('funded', 'completed')), 0) as amount_refunded
         from ${relation} c`,
       payouts: (relation) => `
         select c.created_at as instant, c.status, 0 as complaints, 0 as amount_asked, p.amount as amount_refunded
