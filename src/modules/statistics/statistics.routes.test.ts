@@ -223,6 +223,15 @@ describe('CSV', () => {
     )
   })
 
+  it('without format=csv every report is JSON, and says so', async () => {
+    for (const endpoint of ENDPOINTS) {
+      const response = await get(`/api/stats/${endpoint}`, admin)
+      assert.equal(response.statusCode, 200, endpoint)
+      assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8$/, endpoint)
+      assert.equal(typeof response.json(), 'object', endpoint)
+    }
+  })
+
   it('the overview as CSV is one figure per line', async () => {
     const response = await get('/api/stats/overview?format=csv', admin)
     const lines = response.body.trim().split('\r\n')

@@ -154,7 +154,8 @@ export function statisticsRoutes(
         const report = await bookingsReport(sources, range, request.query.hotel)
         // Rows built here with exactly the schema's fields: V8's JSON.stringify writes 12 000 of them
         // in half the time of the schema's compiled serialiser (5 vs 11 ms, measured).
-        if (request.query.format !== 'csv') reply.serializer(JSON.stringify)
+        if (request.query.format !== 'csv')
+          reply.type('application/json; charset=utf-8').serializer(JSON.stringify)
         return send(reply, request.query.format, 'bookings', Object.keys(BookingsRow), report)
       },
     )
