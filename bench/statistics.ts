@@ -71,17 +71,20 @@ export async function measureStatistics(
   const bench: Bench = { options: { ...options, connections: STATS_CONNECTIONS }, server, database, say }
   const scenarios: StatisticsPhase['scenarios'] = []
   for (const range of ranges(today)) {
-    const endpoints: [string, string][] = [
-      ['payables', admin],
-      ['payables', supplier],
-      ['complaints', admin],
-      ['bookings', admin],
-      ['payouts', admin],
+    const endpoints: [string, string, string][] = [
+      ['payables', '', admin],
+      ['payables', '', supplier],
+      ['complaints', '', admin],
+      ['bookings', '', admin],
+      ['bookings', 'hotel=1', admin],
+      ['payouts', '', admin],
     ]
-    for (const [endpoint, token] of endpoints) {
+    for (const [endpoint, filter, token] of endpoints) {
       const who = token === admin ? 'admin' : 'one supplier'
-      const path = `/api/stats/${endpoint}${range.query ? `?${range.query}` : ''}`
-      const scenario = fixed(`GET /api/stats/${endpoint}, ${range.name}, ${who}`, path, token)
+      const query = [range.query, filter].filter(Boolean).join('&')
+      const path = `/api/stats/${endpoint}${query ? `?${query}` : ''}`
+      const name = `GET /api/stats/${endpoint}${filter ? `?${filter}` : ''}, ${range.name}, ${who}`
+      const scenario = fixed(name, path, token)
       scenarios.push({
         ...(await measure(bench, 'stats', scenario)),
         range: range.name,

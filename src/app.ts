@@ -11,6 +11,7 @@ import {
   createSupplierPaymentsModule,
   type SupplierPaymentsModule,
 } from './modules/supplier-payments/index.ts'
+import { recordBusinessTimeZone } from './platform/database/business-days.ts'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.ts'
 import { createHttpServer, type App } from './platform/http/server.ts'
 import { registerFileRoutes } from './platform/storage/index.ts'
@@ -131,6 +132,8 @@ export type Modules = ReturnType<typeof createModules>
 
 /** Creates the modules, registers their jobs and prepares the queue (API and workers alike). */
 export async function startModules(platform: Platform): Promise<Modules> {
+  // The statistics' roll-ups count by business day in the database's triggers, which need the zone.
+  await recordBusinessTimeZone(platform.db, platform.config.businessTimezone)
   const modules = createModules(platform)
   platform.jobs.register(modules.all.flatMap((module) => module.jobs))
   await platform.jobs.start()

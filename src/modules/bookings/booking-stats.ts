@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { formatCents } from '../../platform/validation/money.ts'
+import { formatMoney } from '../../platform/validation/money.ts'
 import type { BookingsDb } from './bookings.repository.ts'
 
 /** One hotel's month, within the range asked. Hotels' months with nothing are absent. */
@@ -22,68 +22,54 @@ export interface HotelRooms {
   rooms: number
 }
 
-type FiguresRow = {
-  hotel_id: number
-  month: string
-  nights: number
-  revenue_cents: string
-  cancellations: number
+const TWO_PLACES = /^-?\d+\.\d\d$/
+
+/** Every hotel, by id, with how many rooms it has; only `hotel`, when given. */
+export async function hotelRooms(db: BookingsDb, hotel?: number): Promise<HotelRooms[]> {
+  const { rows } = await sql<HotelRooms>`
+    select h.id, h.name, coalesce(sum(r.quantity), 0)::int as rooms
+    from hotels h left join rooms r on r.hotel_id = h.id
+    ${hotel === undefined ? sql`` : sql`where h.id = ${hotel}`}
+    group by h.id order by h.id`.execute(db)
+  return rows
 }
 
 /**
  * Nights, revenue and cancellations by hotel and month, from `from` to `to` (dates, inclusive), read
  * from the roll-ups the bookings' triggers keep (migration 0023): whole months as they are from
- * `booking_months`, the days of a month the range cuts summed from `booking_days`. Only confirmed
- * bookings sell nights (whatever else a booking may be, such as waiting for its payment, sells none);
- * a stay across months counts its nights in each; cancellations count by arrival. `month` is the
- * month's first day.
+ * `booking_months`, the days of a month the range cuts summed from `booking_days` (a month is one or
+ * the other, so no row is repeated; the cut days are written as two ranges of the
+ * index so that the plan PostgreSQL keeps for the prepared statement reads only them, not every day of
+ * the range). Only confirmed bookings sell nights (whatever else a booking may be, such as waiting for
+ * its payment, sells none); a stay across months counts its nights in each;
+ * cancellations count by arrival; bookings of a room type deleted since are not counted. A year is
+ * 12 000 rows, so each is read as plainly as it can be: the month as the date of its first day, the
+ * revenue as the database writes it (two places, the scale of the prices it sums).
  */
-async function figuresByHotelMonth(
-  db: BookingsDb,
-  range: { from: string; to: string },
-): Promise<FiguresRow[]> {
-  const firstWholeMonth = sql`(date_trunc('month', (${range.from}::date - 1)::timestamp) + interval '1 month')::date`
-  const afterWholeMonths = sql`date_trunc('month', (${range.to}::date + 1)::timestamp)::date`
-  const [whole, cut] = await Promise.all([
-    sql<FiguresRow>`
-      select hotel_id, month, nights_sold as nights, (revenue * 100)::bigint::text as revenue_cents, cancellations
-      from booking_months
-      where month >= ${firstWholeMonth} and month < ${afterWholeMonths}`.execute(db),
-    sql<FiguresRow>`
-      select hotel_id, date_trunc('month', night::timestamp)::date as month, sum(nights_sold)::int as nights,
-        (sum(revenue) * 100)::bigint::text as revenue_cents, sum(cancellations)::int as cancellations
-      from booking_days
-      where night between ${range.from}::date and ${range.to}::date
-        and (night < ${firstWholeMonth} or night >= ${afterWholeMonths})
-      group by 1, 2`.execute(db),
-  ])
-  return [...whole.rows, ...cut.rows]
-}
-
-/** Every hotel, by id, with how many rooms it has. */
-export async function hotelRooms(db: BookingsDb): Promise<HotelRooms[]> {
-  const { rows } = await sql<HotelRooms>`
-    select h.id, h.name, coalesce(sum(r.quantity), 0)::int as rooms
-    from hotels h left join rooms r on r.hotel_id = h.id
-    group by h.id order by h.id`.execute(db)
-  return rows
-}
-
-/** Bookings by hotel and month; bookings of a room type deleted since are not counted. */
 export async function bookingsByHotelMonth(
   db: BookingsDb,
   range: { from: string; to: string },
+  hotel?: number,
 ): Promise<HotelMonthFigures[]> {
-  const figures: HotelMonthFigures[] = []
-  for (const row of await figuresByHotelMonth(db, range)) {
-    if (row.nights === 0 && row.cancellations === 0 && row.revenue_cents === '0') continue
-    figures.push({
-      hotel_id: row.hotel_id,
-      month: row.month.slice(0, 7),
-      nights_sold: row.nights,
-      revenue: formatCents(BigInt(row.revenue_cents)),
-      cancellations: row.cancellations,
-    })
+  const ofHotel = hotel === undefined ? sql`` : sql`and hotel_id = ${hotel}`
+  const firstWholeMonth = sql`(date_trunc('month', (${range.from}::date - 1)::timestamp) + interval '1 month')::date`
+  const afterWholeMonths = sql`date_trunc('month', (${range.to}::date + 1)::timestamp)::date`
+  const { rows } = await sql<HotelMonthFigures>`
+    select hotel_id, month, nights_sold, revenue, cancellations
+    from booking_months
+    where month >= ${firstWholeMonth} and month < ${afterWholeMonths}
+      and (nights_sold <> 0 or revenue <> 0 or cancellations <> 0) ${ofHotel}
+    union all
+    select hotel_id, date_trunc('month', night::timestamp)::date, sum(nights_sold)::int, sum(revenue),
+      sum(cancellations)::int
+    from booking_days
+    where ((night >= ${range.from}::date and night < ${firstWholeMonth})
+      or (night >= ${afterWholeMonths} and night <= ${range.to}::date)) ${ofHotel}
+    group by 1, 2
+    having sum(nights_sold) <> 0 or sum(revenue) <> 0 or sum(cancellations) <> 0`.execute(db)
+  for (const row of rows) {
+    row.month = row.month.slice(0, 7)
+    if (!TWO_PLACES.test(row.revenue)) row.revenue = formatMoney(row.revenue)
   }
-  return figures
+  return rows
 }

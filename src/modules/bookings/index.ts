@@ -23,10 +23,10 @@ export type BookingsApi = BookingsModule['api']
 
 /** Figures for statistics. */
 export interface BookingStats {
-  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive. */
-  bookingsByHotelMonth(range: { from: string; to: string }): Promise<HotelMonthFigures[]>
-  /** Every hotel by id, with its rooms. */
-  hotelRooms(): Promise<HotelRooms[]>
+  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive (one hotel's if given). */
+  bookingsByHotelMonth(range: { from: string; to: string }, hotel?: number): Promise<HotelMonthFigures[]>
+  /** Every hotel by id, with its rooms (only the one given, if any). */
+  hotelRooms(hotel?: number): Promise<HotelRooms[]>
 }
 
 /**
@@ -87,8 +87,8 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
     api: {
       seedDemo: () => seedHotels(db, hotels),
       stats: {
-        bookingsByHotelMonth: (range) => bookingsByHotelMonth(db, range),
-        hotelRooms: () => hotelRooms(db),
+        bookingsByHotelMonth: (range, hotel) => bookingsByHotelMonth(db, range, hotel),
+        hotelRooms: (hotel) => hotelRooms(db, hotel),
       },
       ...createPaymentOutcomes(context),
     },

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { rollupByMonth } from '../../platform/database/business-days.ts'
 import { formatCents } from '../../platform/validation/money.ts'
 import type { ComplaintsDb } from './complaints.repository.ts'
 
@@ -13,51 +14,83 @@ export interface ComplaintsFigures {
   pending: number
   /** The amounts asked, as a decimal string. */
   amount_asked: string
+  /** What their refunds paid out (funded or completed), as a decimal string. */
+  amount_refunded: string
   /** Hours from filing to decision (linear interpolation), 2 places; null when none was decided. */
   median_hours_to_decision: string | null
   p90_hours_to_decision: string | null
-  /** The month's approved complaints: only these can have had their refund paid out. */
-  approved_ids: number[]
 }
 
-type MonthRow = Omit<ComplaintsFigures, 'amount_asked'> & { amount_asked_cents: string }
+type Range = { from: string; to: string; timeZone: string }
+type CountsRow = Omit<
+  ComplaintsFigures,
+  'amount_asked' | 'amount_refunded' | `${string}_hours_to_decision`
+> & {
+  asked_cents: string
+  refunded_cents: string
+}
+type HoursRow = { month: string; median: string; p90: string }
 
 /**
- * The complaints filed between `from` and `to` (whole days in the business time zone), month by
- * month: each month is its own index range of `complaints_stats_idx` and its own aggregate, so no
- * month's rows are sorted with another's (one grouping over the whole range sorted every row of it,
- * on disk for a year). Months with no complaint are left out.
+ * The complaints filed between `from` and `to` (whole days in the business time zone), by month: the
+ * counts and amounts from the roll-up by business day the triggers keep (`complaint_stats`, migration
+ * 0025), the hours to decision from the percentiles they keep by month.
  */
-export async function complaintsByMonth(
-  db: ComplaintsDb,
-  range: { from: string; to: string; timeZone: string },
-): Promise<ComplaintsFigures[]> {
-  const hours = sql`extract(epoch from decided_at - created_at) / 3600`
-  const decided = sql`filter (where decided_at is not null)`
-  const { rows } = await sql<MonthRow>`
-    select to_char(m, 'YYYY-MM') as month, c.filed, c.approved, c.rejected, c.pending, c.amount_asked_cents,
-      round(c.hours[1]::numeric, 2)::text as median_hours_to_decision,
-      round(c.hours[2]::numeric, 2)::text as p90_hours_to_decision, c.approved_ids
-    from
-    generate_series(date_trunc('month', ${range.from}::date::timestamp), ${range.to}::date::timestamp,
-      interval '1 month') as m
-    cross join lateral (
-      select count(*)::int as filed,
-        count(*) filter (where status = 'approved')::int as approved,
-        count(*) filter (where status = 'rejected')::int as rejected,
-        count(*) filter (where status = 'pending')::int as pending,
-        (coalesce(sum(amount), 0) * 100)::bigint::text as amount_asked_cents,
-        percentile_cont(array[0.5, 0.9]) within group (order by ${hours}) ${decided} as hours,
-        coalesce(array_agg(id order by id) filter (where status = 'approved'), '{}') as approved_ids
-      from complaints
-      where created_at >= greatest(m, ${range.from}::date::timestamp) at time zone ${range.timeZone}
-        and created_at < least(m + interval '1 month', (${range.to}::date + 1)::timestamp) at time zone ${range.timeZone}
-    ) as c
-    where c.filed > 0`.execute(db)
-  return rows.map(({ amount_asked_cents, ...row }) => ({
+export async function complaintsByMonth(db: ComplaintsDb, range: Range): Promise<ComplaintsFigures[]> {
+  const [counts, hours] = await Promise.all([countsByMonth(db, range), hoursToDecision(db, range)])
+  const decided = new Map(hours.map((row) => [row.month, row]))
+  return counts.map(({ asked_cents, refunded_cents, ...row }) => ({
     ...row,
-    amount_asked: formatCents(BigInt(amount_asked_cents)),
+    amount_asked: formatCents(BigInt(asked_cents)),
+    amount_refunded: formatCents(BigInt(refunded_cents)),
+    median_hours_to_decision: decided.get(row.month)?.median ?? null,
+    p90_hours_to_decision: decided.get(row.month)?.p90 ?? null,
   }))
+}
+
+async function countsByMonth(db: ComplaintsDb, range: Range): Promise<CountsRow[]> {
+  const columns = ['status', 'complaints', 'amount_asked', 'amount_refunded']
+  const of = (status: string) =>
+    sql`coalesce(sum(complaints) filter (where status = ${sql.lit(status)}), 0)::int`
+  const { rows } = await sql<CountsRow>`
+    select to_char(month, 'YYYY-MM') as month, sum(complaints)::int as filed, ${of('approved')} as approved,
+      ${of('rejected')} as rejected, ${of('pending')} as pending,
+      (sum(amount_asked) * 100)::bigint::text as asked_cents,
+      (sum(amount_refunded) * 100)::bigint::text as refunded_cents
+    from (${rollupByMonth('complaint_stats', columns, range)}) as r
+    group by month having sum(complaints) > 0`.execute(db)
+  return rows
+}
+
+/**
+ * Median and 90th percentile of hours to decision by month: whole months as the triggers keep them
+ * (`complaint_decision_months`), a month the range cuts (at most the first and the last) from its
+ * decided complaints in the range, through `complaints_decided_idx`.
+ */
+async function hoursToDecision(db: ComplaintsDb, range: Range): Promise<HoursRow[]> {
+  const firstWholeMonth = sql`(date_trunc('month', (${range.from}::date - 1)::timestamp) + interval '1 month')::date`
+  const afterWholeMonths = sql`date_trunc('month', (${range.to}::date + 1)::timestamp)::date`
+  const hours = sql`extract(epoch from decided_at - created_at) / 3600`
+  const { rows } = await sql<HoursRow>`
+    select to_char(month, 'YYYY-MM') as month, round(hours[1]::numeric, 2)::text as median,
+      round(hours[2]::numeric, 2)::text as p90
+    from (
+      select month, hours from complaint_decision_months
+      where month >= ${firstWholeMonth} and month < ${afterWholeMonths}
+      union all
+      select m::date, c.hours
+      from generate_series(date_trunc('month', ${range.from}::date::timestamp), ${range.to}::date::timestamp,
+        interval '1 month') as m
+      cross join lateral (
+        select percentile_cont(array[0.5, 0.9]) within group (order by ${hours}) as hours
+        from complaints
+        where decided_at is not null
+          and created_at >= greatest(m, ${range.from}::date::timestamp) at time zone ${range.timeZone}
+          and created_at < least(m + interval '1 month', (${range.to}::date + 1)::timestamp) at time zone ${range.timeZone}
+      ) as c
+      where (m < ${firstWholeMonth} or m >= ${afterWholeMonths}) and c.hours is not null
+    ) as months`.execute(db)
+  return rows
 }
 
 /** Complaints waiting for an approver. */

@@ -5,7 +5,6 @@ import { payoutLedgerSource, type Payouts } from '../../platform/payouts/index.t
 import {
   failureReasons,
   payoutsByMonth,
-  refundedByGroup,
   waitingPayouts,
   type DayRange,
   type PayoutFigures,
@@ -19,15 +18,11 @@ export type { PayoutFigures }
 export { PAYOUT_PURPOSES, PAYOUT_STATUSES } from '../../platform/payouts/index.ts'
 export { PAYOUT_PROVIDERS } from '../../platform/payouts/payout-stats.ts'
 
-type Dates = Omit<DayRange, 'timeZone'>
-
 /** Figures for statistics. */
 export interface PayoutStats {
   /** By month created (business time zone), from `from` to `to` inclusive. */
-  payoutsByMonth(range: Dates): Promise<PayoutFigures[]>
-  failureReasons(range: Dates, limit: number): Promise<{ reason: string; count: number }[]>
-  /** Refunds paid out (funded or completed) per group of complaint ids, as decimal strings by key. */
-  refundedByGroup(groups: { key: string; complaintIds: number[] }[]): Promise<Map<string, string>>
+  payoutsByMonth(range: DayRange): Promise<PayoutFigures[]>
+  failureReasons(range: DayRange, limit: number): Promise<{ reason: string; count: number }[]>
   /** Payouts waiting for an approval (pending, prepared) and failed ones. */
   waiting(): Promise<{ awaitingApproval: number; failed: number }>
 }
@@ -49,16 +44,14 @@ export interface PayoutsModule {
 /** The HTTP face of the platform's payouts (their jobs are the platform's). */
 export function createPayoutsModule(platform: Platform, deps: { guards: Guards }): PayoutsModule {
   const { db } = platform
-  const days = (range: Dates): DayRange => ({ ...range, timeZone: platform.config.businessTimezone })
   return {
     routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl),
     jobs: [],
     api: {
       ledger: payoutLedgerSource,
       stats: {
-        payoutsByMonth: (range) => payoutsByMonth(db, days(range)),
-        failureReasons: (range, limit) => failureReasons(db, days(range), limit),
-        refundedByGroup: (groups) => refundedByGroup(db, groups),
+        payoutsByMonth: (range) => payoutsByMonth(db, range),
+        failureReasons: (range, limit) => failureReasons(db, range, limit),
         waiting: () => waitingPayouts(db),
       },
     },

@@ -230,6 +230,18 @@ describe('statistics recomputed from the rows', () => {
       assert.deepEqual(report.rows, expectedBookings(await rowsOf(), range))
     })
 
+    it(`one hotel's bookings of ${range.from}..${range.to} are that hotel's rows of them all`, async () => {
+      const rows = await rowsOf()
+      for (const hotel of rows.hotels) {
+        const report = await get<{ rows: unknown[] }>(`/api/stats/bookings?${query}&hotel=${hotel.id}`)
+        const expected = expectedBookings(rows, range).filter((row) => row.hotel_id === hotel.id)
+        assert.ok(expected.length > 0)
+        assert.deepEqual(report.rows, expected)
+      }
+      const none = await get<{ rows: unknown[] }>(`/api/stats/bookings?${query}&hotel=999999`)
+      assert.deepEqual(none.rows, [])
+    })
+
     it(`payouts of ${range.from}..${range.to} match the payouts, with the most common failure reasons`, async () => {
       const report = await get<{ rows: unknown[]; failure_reasons: unknown[] }>(`/api/stats/payouts?${query}`)
       const expected = expectedPayouts(await rowsOf(), range, ZONE)

@@ -1,5 +1,5 @@
 import type { AuthModule } from '../auth/index.ts'
-import type { BookingStats } from '../bookings/index.ts'
+import type { BookingStats, HotelMonthFigures } from '../bookings/index.ts'
 import type { CompaniesModule } from '../companies/index.ts'
 import type { ComplaintStats } from '../complaints/index.ts'
 import { PAYOUT_PROVIDERS, PAYOUT_PURPOSES, PAYOUT_STATUSES, type PayoutStats } from '../payouts/index.ts'
@@ -44,12 +44,9 @@ export async function payablesReport(sources: Sources, range: DateRange, supplie
   return { ...range, supplier: supplier ?? null, rows }
 }
 
-/** Complaints by month filed; what was refunded comes from the payouts of each month's approved ones. */
+/** Complaints by month filed, with what their refunds paid out. */
 export async function complaintsReport(sources: Sources, range: DateRange) {
   const figures = await sources.complaints.complaintsByMonth(range)
-  const refunded = await sources.payouts.refundedByGroup(
-    figures.map((row) => ({ key: row.month, complaintIds: row.approved_ids })),
-  )
   const found = new Map(figures.map((row) => [row.month, row]))
   const rows = monthsOf(range).map((month) => {
     const row = found.get(month)
@@ -60,7 +57,7 @@ export async function complaintsReport(sources: Sources, range: DateRange) {
       rejected: row?.rejected ?? 0,
       pending: row?.pending ?? 0,
       amount_asked: row?.amount_asked ?? '0.00',
-      amount_refunded: refunded.get(month) ?? '0.00',
+      amount_refunded: row?.amount_refunded ?? '0.00',
       median_hours_to_decision: row?.median_hours_to_decision ?? null,
       p90_hours_to_decision: row?.p90_hours_to_decision ?? null,
     }
@@ -68,19 +65,31 @@ export async function complaintsReport(sources: Sources, range: DateRange) {
   return { ...range, rows }
 }
 
-/** Bookings by month, then hotel id: every hotel in every month. */
-export async function bookingsReport(sources: Sources, range: DateRange) {
+/**
+ * Bookings by month, then hotel id: every hotel (or only `hotel`) in every month. A year is 12 000 rows, five years
+ * 60 000, so the figures are placed by position (month × hotel) rather than looked up by a text key.
+ */
+export async function bookingsReport(sources: Sources, range: DateRange, hotel?: number) {
   const [hotels, figures] = await Promise.all([
-    sources.bookings.hotelRooms(),
-    sources.bookings.bookingsByHotelMonth(range),
+    sources.bookings.hotelRooms(hotel),
+    sources.bookings.bookingsByHotelMonth(range, hotel),
   ])
-  const found = new Map(figures.map((row) => [`${row.month} ${row.hotel_id}`, row]))
-  const rows = monthsOf(range).flatMap((month) => {
+  const months = monthsOf(range)
+  const monthAt = new Map(months.map((month, index) => [month, index]))
+  const hotelAt = new Map(hotels.map((hotel, index) => [hotel.id, index]))
+  const found = new Array<HotelMonthFigures | undefined>(months.length * hotels.length)
+  for (const row of figures) {
+    const month = monthAt.get(row.month)
+    const hotel = hotelAt.get(row.hotel_id)
+    if (month !== undefined && hotel !== undefined) found[month * hotels.length + hotel] = row
+  }
+  const rows = []
+  for (const [m, month] of months.entries()) {
     const days = daysInRange(month, range)
-    return hotels.map((hotel) => {
-      const row = found.get(`${month} ${hotel.id}`)
+    for (const [h, hotel] of hotels.entries()) {
+      const row = found[m * hotels.length + h]
       const nights = row?.nights_sold ?? 0
-      return {
+      rows.push({
         month,
         hotel_id: hotel.id,
         hotel: hotel.name,
@@ -89,17 +98,21 @@ export async function bookingsReport(sources: Sources, range: DateRange) {
         occupancy: ratio(nights, hotel.rooms * days),
         revenue: row?.revenue ?? '0.00',
         cancellations: row?.cancellations ?? 0,
-      }
-    })
-  })
+      })
+    }
+  }
   return { ...range, rows }
 }
 
 /** part ÷ whole as a decimal string with 4 places, rounded half up; 0.0000 when whole is 0. */
 export function ratio(part: number, whole: number): string {
   if (whole <= 0) return '0.0000'
-  const tenThousandths = (BigInt(part) * 20_000n + BigInt(whole)) / (2n * BigInt(whole))
-  return `${tenThousandths / 10_000n}.${(tenThousandths % 10_000n).toString().padStart(4, '0')}`
+  // Integers below 2^53 divide exactly enough in doubles for the floor to be the integer quotient.
+  const tenThousandths =
+    part * 20_000 + whole <= Number.MAX_SAFE_INTEGER
+      ? Math.floor((part * 20_000 + whole) / (2 * whole))
+      : Number((BigInt(part) * 20_000n + BigInt(whole)) / (2n * BigInt(whole)))
+  return `${Math.floor(tenThousandths / 10_000)}.${String(tenThousandths % 10_000).padStart(4, '0')}`
 }
 
 /** Payouts by month, purpose, provider and status (every combination), and the top failure reasons. */

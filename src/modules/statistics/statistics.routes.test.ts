@@ -182,6 +182,13 @@ describe('ranges', () => {
       assert.deepEqual(Object.keys(errors).sort(), [...fields], query)
     }
   })
+
+  it('a hotel that is not a positive whole number is a 400 on hotel', async () => {
+    for (const hotel of ['0', '-3', 'sol', '1.5']) {
+      const errors = assertInvalid(await get(`/api/stats/bookings?hotel=${hotel}`, admin))
+      assert.deepEqual(Object.keys(errors), ['hotel'], hotel)
+    }
+  })
 })
 
 describe('CSV', () => {
@@ -214,6 +221,15 @@ describe('CSV', () => {
       csv.slice(1),
       json.rows.map((row) => Object.values(row).join(',')),
     )
+  })
+
+  it('without format=csv every report is JSON, and says so', async () => {
+    for (const endpoint of ENDPOINTS) {
+      const response = await get(`/api/stats/${endpoint}`, admin)
+      assert.equal(response.statusCode, 200, endpoint)
+      assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8$/, endpoint)
+      assert.equal(typeof response.json(), 'object', endpoint)
+    }
   })
 
   it('the overview as CSV is one figure per line', async () => {

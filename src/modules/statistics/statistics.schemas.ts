@@ -36,6 +36,21 @@ export const PayablesQuery = Type.Object(
 )
 export type PayablesQuery = Static<typeof PayablesQuery>
 
+export const BookingsQuery = Type.Object(
+  {
+    ...RangeQuery,
+    hotel: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 9007199254740991,
+        description: 'One hotel’s rows only (no rows for a hotel that does not exist).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type BookingsQuery = Static<typeof BookingsQuery>
+
 export const FormatQuery = Type.Object({ format: Format }, { additionalProperties: false })
 export type FormatQuery = Static<typeof FormatQuery>
 
