@@ -9991,7 +9991,7 @@ export type paths = {
     }
     /**
      * Bookings by hotel and month: nights sold, occupancy, revenue, cancellations
-     * @description Admins. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. JSON, or CSV of the same rows with `?format=csv`. `from`/`to` are dates (YYYY-MM-DD) in the business time zone, both included; by default the last 12 months (from the first of the month 11 months ago to today). `from` after `to`, or a range of 5 years or more, is a 400. Rows are ordered by month, then their keys; months with nothing are present with zeros.
+     * @description Admins. Every hotel in every month (12 000 rows for a year of 1 000 hotels), or one hotel's with `?hotel=`. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. JSON, or CSV of the same rows with `?format=csv`. `from`/`to` are dates (YYYY-MM-DD) in the business time zone, both included; by default the last 12 months (from the first of the month 11 months ago to today). `from` after `to`, or a range of 5 years or more, is a 400. Rows are ordered by month, then their keys; months with nothing are present with zeros.
      */
     get: {
       parameters: {
@@ -10006,6 +10006,8 @@ export type paths = {
            * @example 2026-01-01
            */
           from?: string
+          /** @description One hotel’s rows only (no rows for a hotel that does not exist). */
+          hotel?: number
           /**
            * @description Last day, YYYY-MM-DD, inclusive (default: today); at most 5 years after from.
            * @example 2026-12-31
