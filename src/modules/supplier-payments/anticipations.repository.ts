@@ -1,0 +1,62 @@
+import { sql, type RawBuilder } from 'kysely'
+import type { PageRequest } from '../../platform/http/pagination.ts'
+import { ANTICIPATION_STATUSES, type AnticipationStatus } from './anticipation-rules.ts'
+import type { AnticipationRow, PaymentsDb } from './supplier-payments.repository.ts'
+
+type AnticipationFilter = {
+  supplierId?: number | undefined
+  status?: AnticipationStatus | undefined
+}
+
+/**
+ * One page of anticipations, oldest request first (by id: ids are given in the order requests are
+ * made), and how many match in all.
+ *
+ * Everyone's: an index range in id order (the primary key, or (status, id) of migration 0027), so an
+ * offset skips index entries and a page costs the same at any table size. One supplier's: the
+ * supplier's payments with an anticipation, from the index on payments' copy of its status (supplier_id,
+ * anticipation, …), joined to their anticipations and sorted; the cost follows that supplier's
+ * anticipations, not the table.
+ */
+export async function listAnticipations(
+  db: PaymentsDb,
+  filter: AnticipationFilter,
+  page: Pick<PageRequest, 'limit' | 'offset'>,
+): Promise<{ count: number; rows: AnticipationRow[] }> {
+  const statuses = filter.status === undefined ? ANTICIPATION_STATUSES : [filter.status]
+  let query = db.selectFrom('anticipations').selectAll('anticipations')
+  if (filter.status !== undefined) query = query.where('anticipations.status', '=', filter.status)
+  if (filter.supplierId !== undefined) {
+    query = query
+      .innerJoin('payments', 'payments.id', 'anticipations.payment_id')
+      .where('payments.supplier_id', '=', filter.supplierId)
+      // The payment's copy of its anticipation's status (kept by a trigger, 0007 and 0013): what the index has.
+      .where('payments.anticipation', 'in', statuses)
+  }
+  const [counted, rows] = await Promise.all([
+    countAnticipations(filter.supplierId, statuses).execute(db),
+    query.orderBy('anticipations.id').limit(page.limit).offset(page.offset).execute(),
+  ])
+  return { count: Number(counted.rows[0]?.count ?? 0), rows }
+}
+
+/**
+ * How many anticipations match: as many as the payments whose copy of the status is one of
+ * `statuses` (one anticipation per payment), summed from the count tables the triggers on payments
+ * keep (about one row per status and due date, whatever the number of anticipations).
+ */
+function countAnticipations(
+  supplierId: number | undefined,
+  statuses: readonly AnticipationStatus[],
+): RawBuilder<{ count: number }> {
+  const names = sql.join(statuses.map((status) => sql.lit(status)))
+  if (supplierId === undefined) {
+    return sql<{
+      count: number
+    }>`select coalesce(sum(payments), 0)::bigint as count from payment_counts where anticipation in (${names})`
+  }
+  return sql<{
+    count: number
+  }>`select coalesce(sum(payments), 0)::bigint as count from supplier_payment_counts
+    where supplier_id = ${supplierId} and anticipation in (${names})`
+}
