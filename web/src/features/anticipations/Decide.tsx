@@ -23,12 +23,11 @@ export function Decide({
   anticipation: Anticipation
   onDecided?: (message: string) => void
 }) {
-  const decide = useDecide(anticipation.id)
-  const mutate = (status: 'A' | 'D') =>
-    decide.mutate(status, {
-      // A first approval of two keeps the row in the queue, with its own notice below.
-      onSuccess: (decision) => (decision.partial ? undefined : onDecided?.(decidedText(decision))),
-    })
+  // A first approval of two keeps the row in the queue, with its own notice below.
+  const decide = useDecide(anticipation.id, (decision) => {
+    if (!decision.partial) onDecided?.(decidedText(decision))
+  })
+  const mutate = (status: 'A' | 'D') => decide.mutate(status)
   const what = `${formatMoney(anticipation.new_value)} on ${formatDate(anticipation.new_due_date)} for payment #${anticipation.payment}`
   const approvals = approvalsText(anticipation)
   return (

@@ -92,8 +92,12 @@ export interface Decision {
   partial: boolean
 }
 
-/** Approve or deny. The API answers 200 when decided, 202 when an approval still needs another operator. */
-export function useDecide(id: number) {
+/**
+ * Approve or deny. The API answers 200 when decided, 202 when an approval still needs another operator.
+ * `onDecided` hears of it before the lists refresh (a decided row then leaves the queue, and with it
+ * whatever component asked).
+ */
+export function useDecide(id: number, onDecided?: (decision: Decision) => void) {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: async (status: 'A' | 'D'): Promise<Decision> => {
@@ -104,6 +108,7 @@ export function useDecide(id: number) {
       return { anticipation: unwrap(result), partial: result.response.status === 202 }
     },
     onSuccess: (decision) => {
+      onDecided?.(decision)
       queryClient.setQueryData(['anticipations', 'one', id], decision.anticipation)
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: ['anticipations', 'list'] }),
