@@ -97,6 +97,7 @@ describe('GET /api/bookings/{id}', () => {
 
 describe('GET /api/bookings/{id} when guests pay by card', () => {
   let s: StripeApp
+  const inject: Inject = (caller, request) => s.as(caller, request)
   before(async () => {
     s = await startStripeApp({ now: NOW })
   })
@@ -104,13 +105,13 @@ describe('GET /api/bookings/{id} when guests pay by card', () => {
 
   it('carries the booking’s payment, as the list does', async () => {
     const guest = await signIn(s.t)
-    const booking = await book(s.as, guest, await s.newRoom(1, '80.00'))
-    const response = await one(s.as, guest, booking.id)
+    const booking = await book(inject, guest, await s.newRoom(1, '80.00'))
+    const response = await one(inject, guest, booking.id)
     assert.equal(response.statusCode, 200, response.body)
     const shown = response.json<Booking>()
     assert.equal(shown.status, 'pending_payment')
     assert.equal(shown.payment?.status, 'pending')
     assert.equal(shown.refund_status, null)
-    assert.deepEqual(shown, await listed(s.as, guest, booking.id))
+    assert.deepEqual(shown, await listed(inject, guest, booking.id))
   })
 })

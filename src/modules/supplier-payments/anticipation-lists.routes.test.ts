@@ -90,9 +90,10 @@ describe('GET /api/anticipations/', () => {
       assert.deepEqual(item, one.json())
     }
     const large = page.results.find((item) => item.id === firsts[3]?.id)
-    assert.equal(large?.approvals_required, 2)
+    assert.ok(large, 'the anticipation waiting for a second approval is listed')
+    assert.equal(large.approvals_required, 2)
     assert.deepEqual(
-      large?.approvals.map((approval) => approval.user),
+      large.approvals.map((approval) => approval.user),
       [operator.id],
     )
   })

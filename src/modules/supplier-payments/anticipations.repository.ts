@@ -32,7 +32,7 @@ export async function listAnticipations(
     countAnticipations(filter.supplierId, statuses).execute(db),
     rows,
   ])
-  return { count: Number(counted.rows[0]?.count ?? 0), rows: listed }
+  return { count: counted.rows[0]?.count ?? 0, rows: listed }
 }
 
 function everyonesPage(
