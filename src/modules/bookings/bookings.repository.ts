@@ -184,16 +184,33 @@ export async function cancelBooking(
     .executeTakeFirst()
 }
 
+/** A booking with the current names of its hotel and room type (null once deleted). */
+export type ListedBookingRow = BookingRow & { current_hotel: string | null; current_room: string | null }
+
+/** One of `userId`'s bookings, as their list shows it; someone else's or a missing one: undefined. */
+export async function findOwnBooking(
+  db: BookingsDb,
+  userId: number,
+  id: number,
+): Promise<ListedBookingRow | undefined> {
+  return db
+    .selectFrom('bookings')
+    .leftJoin('rooms', 'rooms.id', 'bookings.room_id')
+    .leftJoin('hotels', 'hotels.id', 'rooms.hotel_id')
+    .selectAll('bookings')
+    .select(['hotels.name as current_hotel', 'rooms.name as current_room'])
+    .where('bookings.id', '=', id)
+    .where('bookings.user_id', '=', userId)
+    .executeTakeFirst()
+}
+
 /** A guest's bookings: stays to come first (soonest first), then past ones (latest first). */
 export async function listBookings(
   db: BookingsDb,
   userId: number,
   today: string,
   page: { limit: number; offset: number },
-): Promise<{
-  count: number
-  rows: (BookingRow & { current_hotel: string | null; current_room: string | null })[]
-}> {
+): Promise<{ count: number; rows: ListedBookingRow[] }> {
   const query = db.selectFrom('bookings').where('bookings.user_id', '=', userId)
   const [total, rows] = await Promise.all([
     query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),

@@ -32,6 +32,22 @@ export function bookingRoutes(
       },
     )
 
+    app.get(
+      '/api/bookings/:id',
+      {
+        preHandler: [guards.authenticate],
+        schema: {
+          tags: ['bookings'],
+          summary: 'One of the caller’s bookings, as their list shows it',
+          description:
+            'With today’s hotel and room names, and (when guests pay by card) its payment and refund. Another guest’s booking or an unknown id → 404.',
+          params: IdParams,
+          response: { 200: Booking },
+        },
+      },
+      async (request) => bookings.getBooking(actorOf(request), request.params.id),
+    )
+
     app.post(
       '/api/bookings',
       {

@@ -9,7 +9,7 @@ import { formatCents, formatMoney, toCents } from '../../platform/validation/mon
 import { addDays, nightsBetween, roomsLeft, stayProblems, totalCost } from './availability.ts'
 import { bookingEmail, type BookingEvent } from './bookings.emails.ts'
 import * as repository from './bookings.repository.ts'
-import type { BookingRow, BookingsDb } from './bookings.repository.ts'
+import type { BookingRow, BookingsDb, ListedBookingRow } from './bookings.repository.ts'
 import type { Booking, NewBooking } from './bookings.schemas.ts'
 import type { CatalogCache } from './catalog-cache.ts'
 import { releaseHold } from './payment-holds.repository.ts'
@@ -128,14 +128,25 @@ export function createBookingsService(context: BookingsContext) {
 
   async function listBookings(actor: Actor, page: PageRequest) {
     const { count, rows } = await repository.listBookings(db, actor.userId, clock.today(), page)
+    return { count, results: await toListedBookings(rows) }
+  }
+
+  /** One of the caller's bookings as their list shows it; someone else's or a missing one → 404. */
+  async function getBooking(actor: Actor, id: number): Promise<Booking> {
+    const row = await repository.findOwnBooking(db, actor.userId, id)
+    if (!row) throw notFound('Booking')
+    const [booking] = await toListedBookings([row])
+    if (!booking) throw new Error('A booking was lost while being shown.')
+    return booking
+  }
+
+  /** Bookings as the guest's list shows them: today's names, and their payment when guests pay. */
+  async function toListedBookings(rows: ListedBookingRow[]): Promise<Booking[]> {
     const facts = payments ? await payments.factsOf(rows.map((row) => row.id)) : undefined
-    return {
-      count,
-      results: rows.map((row) => {
-        const booking = toBooking(row, row.current_hotel ?? row.hotel_name, row.current_room ?? row.room_name)
-        return facts ? { ...booking, ...paymentOf(facts.get(row.id)) } : booking
-      }),
-    }
+    return rows.map((row) => {
+      const booking = toBooking(row, row.current_hotel ?? row.hotel_name, row.current_room ?? row.room_name)
+      return facts ? { ...booking, ...paymentOf(facts.get(row.id)) } : booking
+    })
   }
 
   /**
@@ -159,7 +170,7 @@ export function createBookingsService(context: BookingsContext) {
     return reminded
   }
 
-  return { book, cancel, listBookings, remindTomorrowsGuests }
+  return { book, cancel, listBookings, getBooking, remindTomorrowsGuests }
 
   /** Enqueues the guest's email in the transaction of the change it reports. */
   async function notify(

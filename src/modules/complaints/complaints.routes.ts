@@ -83,7 +83,8 @@ export function complaintRoutes(
         schema: {
           tags: ['complaints'],
           summary: 'List complaints, newest first',
-          description: 'Approvers and admins: every complaint. Anyone else: their own.',
+          description:
+            'Approvers and admins: every complaint. Anyone else: their own. `?mine=true`: only the complaints the caller filed, whatever their roles.',
           querystring: ComplaintsQuery,
           response: { 200: ComplaintsPage },
         },

@@ -83,6 +83,13 @@ export const NewComplaintForm = Type.Object(
 
 export const ComplaintsQuery = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 20, description: 'pending, approved or rejected.' })),
+  mine: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only the complaints the caller filed, whatever their roles (approvers and admins included); false or absent: every complaint the caller may see.',
+      default: false,
+    }),
+  ),
   ...PageQuery,
 })
 export type ComplaintsQuery = Static<typeof ComplaintsQuery>

@@ -82,9 +82,11 @@ export function createComplaintsService(
 
   async function listComplaints(actor: Actor, query: ComplaintsQuery, page: PageRequest) {
     const status = parseStatus(query.status)
+    // `mine`: the caller's own complaints, even when their roles would show them everyone's.
+    const own = query.mine === true || !seesAll(actor)
     const { count, rows } = await repository.listComplaints(
       db,
-      { complainerId: seesAll(actor) ? undefined : actor.userId, status },
+      { complainerId: own ? actor.userId : undefined, status },
       page,
     )
     return { count, results: await toComplaints(rows) }

@@ -6,6 +6,7 @@
 export type PaymentStatus = 'A' | 'U' | 'PC' | 'AN' | 'D'
 export type AnticipationStatus = 'PC' | 'A' | 'D'
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['A', 'U', 'PC', 'AN', 'D']
+export const ANTICIPATION_STATUSES: readonly AnticipationStatus[] = ['PC', 'A', 'D']
 
 const DAY_MS = 86_400_000
 

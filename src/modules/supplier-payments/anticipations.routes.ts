@@ -4,7 +4,15 @@ import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import { IdParams } from '../../platform/http/schemas.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { PartyGuard } from './party.ts'
-import { Anticipation, Decision, ListQuery, LogsPage, NewAnticipation } from './supplier-payments.schemas.ts'
+import {
+  Anticipation,
+  AnticipationsPage,
+  AnticipationsQuery,
+  Decision,
+  ListQuery,
+  LogsPage,
+  NewAnticipation,
+} from './supplier-payments.schemas.ts'
 import type { SupplierPaymentsService } from './supplier-payments.service.ts'
 
 export function anticipationRoutes(
@@ -35,6 +43,30 @@ export function anticipationRoutes(
           status: 201,
           body: await payments.requestAnticipation(party.partyOf(request), request.body),
         })),
+    )
+
+    app.get(
+      '/api/anticipations/',
+      {
+        onRequest: operatorOrSupplier,
+        schema: {
+          tags: ['supplier-payments'],
+          summary: 'List anticipations (operators: all; suppliers: their own), oldest request first',
+          description:
+            'Ordered by id, the order the requests were made, oldest first, whatever the status: `?status=PC` is the queue of requests waiting for a decision. `?status=PC|A|D` (case-insensitive; anything else → 400 naming them). `?supplier=` (operators; a supplier’s user naming another supplier → 403). Each item as `GET /api/anticipations/{id}/` shows it, with its approvals.',
+          querystring: AnticipationsQuery,
+          response: { 200: AnticipationsPage },
+        },
+      },
+      async (request) => {
+        const page = pageRequest(request.query)
+        const { count, results } = await payments.listAnticipations(
+          party.partyOf(request),
+          request.query,
+          page,
+        )
+        return toPage(request, publicUrl, page, count, results)
+      },
     )
 
     app.get(

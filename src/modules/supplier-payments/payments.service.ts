@@ -9,9 +9,9 @@ import {
   PAYMENT_STATUSES,
   paymentStatus,
   type AnticipationTerms,
-  type PaymentStatus,
 } from './anticipation-rules.ts'
 import { isCalendarDate } from './import-rows.ts'
+import { parseStatusFilter } from './status-filter.ts'
 import { visible, type Party, type PaymentsContext } from './supplier-payments.context.ts'
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentRow } from './supplier-payments.repository.ts'
@@ -24,7 +24,7 @@ export function createPaymentsService(context: PaymentsContext) {
   const { db, clock, settings } = context
 
   async function listPayments(party: Party, query: PaymentsQuery, page: PageRequest) {
-    const status = parseStatusFilter(query.status)
+    const status = parseStatusFilter(query.status, PAYMENT_STATUSES)
     if (!party.isOperator && query.supplier !== undefined && query.supplier !== party.supplierId) {
       throw forbidden('Suppliers see only their own payments.')
     }
@@ -125,14 +125,6 @@ export function createPaymentsService(context: PaymentsContext) {
   }
 
   return { listPayments, assertPaymentVisible, getPayment, createPayment, quote, anticipableTerms }
-}
-
-/** `?status=` is case-insensitive; anything else than the five statuses is a 400 naming them. */
-function parseStatusFilter(status: string | undefined): PaymentStatus | undefined {
-  if (status === undefined) return undefined
-  const upper = status.toUpperCase()
-  if ((PAYMENT_STATUSES as readonly string[]).includes(upper)) return upper as PaymentStatus
-  throw invalid('status', `Select a valid choice: ${PAYMENT_STATUSES.join(', ')}.`)
 }
 
 /** `?cursor=2026-04-01_1234`: the payments after that one; not together with `?page=`. */

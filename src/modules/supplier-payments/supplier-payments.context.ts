@@ -56,10 +56,17 @@ export function approvalsRequiredFor(context: PaymentsContext, row: Anticipation
   return approvalsRequired(toCents(row.new_value), context.settings.approvalThreshold)
 }
 
-/** The anticipation as the API shows it, with the approvals given so far. */
-export async function toAnticipation(context: PaymentsContext, row: AnticipationRow): Promise<Anticipation> {
-  const approvals = await context.approvals.listFor(context.db, 'anticipation', [row.id])
-  return {
+/** Anticipations as the API shows them, each with the approvals given so far (one query for all). */
+export async function toAnticipations(
+  context: PaymentsContext,
+  rows: readonly AnticipationRow[],
+): Promise<Anticipation[]> {
+  const approvals = await context.approvals.listFor(
+    context.db,
+    'anticipation',
+    rows.map((row) => row.id),
+  )
+  return rows.map((row) => ({
     id: row.id,
     payment: row.payment_id,
     creation_date: row.creation_date,
@@ -70,5 +77,12 @@ export async function toAnticipation(context: PaymentsContext, row: Anticipation
     status: row.status,
     approvals: approvals.get(row.id) ?? [],
     approvals_required: approvalsRequiredFor(context, row),
-  }
+  }))
+}
+
+/** The anticipation as the API shows it, with the approvals given so far. */
+export async function toAnticipation(context: PaymentsContext, row: AnticipationRow): Promise<Anticipation> {
+  const [anticipation] = await toAnticipations(context, [row])
+  if (!anticipation) throw new Error('An anticipation was lost while being shown.')
+  return anticipation
 }

@@ -122,6 +122,21 @@ export const Anticipation = Type.Object(
 )
 export type Anticipation = Static<typeof Anticipation>
 
+export const AnticipationsQuery = Type.Object({
+  status: Type.Optional(
+    Type.String({
+      maxLength: 10,
+      description: 'PC, A or D (case-insensitive); PC is the queue of requests waiting for a decision.',
+      examples: ['PC'],
+    }),
+  ),
+  supplier: Type.Optional(Id('Only this supplier’s anticipations (operators).')),
+  ...PageQuery,
+})
+export type AnticipationsQuery = Static<typeof AnticipationsQuery>
+
+export const AnticipationsPage = PageOf(Anticipation, 'AnticipationsPage')
+
 export const NewAnticipation = Type.Object(
   {
     payment: Id('The payment to anticipate.'),

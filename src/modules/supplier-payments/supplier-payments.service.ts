@@ -3,15 +3,18 @@ import type { Audit } from '../../platform/audit/index.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { isUniqueViolation } from '../../platform/database/errors.ts'
 import { transaction } from '../../platform/database/transaction.ts'
-import { conflict, invalid, notFound } from '../../platform/errors.ts'
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import type { Jobs } from '../../platform/jobs/jobs.ts'
 import type { PageRequest } from '../../platform/http/pagination.ts'
 import { formatCents } from '../../platform/validation/money.ts'
+import { ANTICIPATION_STATUSES } from './anticipation-rules.ts'
+import * as anticipations from './anticipations.repository.ts'
 import { createAnticipationDecisions } from './decide-anticipation.ts'
 import { createPaymentsService } from './payments.service.ts'
 import {
   notifySupplier,
   toAnticipation,
+  toAnticipations,
   visible,
   type Party,
   type PaymentsContext,
@@ -20,7 +23,13 @@ import {
 import * as repository from './supplier-payments.repository.ts'
 import type { PaymentsDb } from './supplier-payments.repository.ts'
 import type { NotifySupplierJob } from './supplier-payments.jobs.ts'
-import type { Anticipation, LogEntry, NewAnticipation } from './supplier-payments.schemas.ts'
+import type {
+  Anticipation,
+  AnticipationsQuery,
+  LogEntry,
+  NewAnticipation,
+} from './supplier-payments.schemas.ts'
+import { parseStatusFilter } from './status-filter.ts'
 
 export type { Party, PaymentsSettings }
 
@@ -82,6 +91,24 @@ export function createSupplierPaymentsService(
     return toAnticipation(context, anticipation)
   }
 
+  /**
+   * Anticipations, oldest request first: operators see all (or one supplier's), a supplier's user
+   * their own; naming another supplier is 403, as for payments.
+   */
+  async function listAnticipations(
+    party: Party,
+    query: AnticipationsQuery,
+    page: PageRequest,
+  ): Promise<{ count: number; results: Anticipation[] }> {
+    const status = parseStatusFilter(query.status, ANTICIPATION_STATUSES)
+    if (!party.isOperator && query.supplier !== undefined && query.supplier !== party.supplierId) {
+      throw forbidden('Suppliers see only their own early payments.')
+    }
+    const supplierId = party.isOperator ? query.supplier : party.supplierId
+    const { count, rows } = await anticipations.listAnticipations(db, { supplierId, status }, page)
+    return { count, results: await toAnticipations(context, rows) }
+  }
+
   async function listLogs(party: Party, page: PageRequest): Promise<{ count: number; results: LogEntry[] }> {
     const { count, rows } = await repository.listLogs(
       db,
@@ -109,6 +136,7 @@ export function createSupplierPaymentsService(
     quote: payments.quote,
     requestAnticipation,
     getAnticipation,
+    listAnticipations,
     decideAnticipation,
     listLogs,
   }

@@ -8,7 +8,182 @@ export type paths = {
       path?: never
       cookie?: never
     }
-    get?: never
+    /**
+     * List anticipations (operators: all; suppliers: their own), oldest request first
+     * @description Ordered by id, the order the requests were made, oldest first, whatever the status: `?status=PC` is the queue of requests waiting for a decision. `?status=PC|A|D` (case-insensitive; anything else → 400 naming them). `?supplier=` (operators; a supplier’s user naming another supplier → 403). Each item as `GET /api/anticipations/{id}/` shows it, with its approvals.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page number, from 1. */
+          page?: number
+          /** @description Items per page (default 10). */
+          page_size?: number
+          /**
+           * @description PC, A or D (case-insensitive); PC is the queue of requests waiting for a decision.
+           * @example PC
+           */
+          status?: string
+          /**
+           * @description Only this supplier’s anticipations (operators).
+           * @example 1
+           */
+          supplier?: number
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description RFC 9457 problem details. */
+        '4XX': {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/problem+json': {
+              /**
+               * @description Stable snake_case code for programs.
+               * @example validation_failed
+               */
+              code: string
+              /** @example Invalid request. */
+              detail: string
+              /**
+               * @description Field → messages, for validation failures; `non_field_errors` for the request as a whole.
+               * @example {
+               *       "email": [
+               *         "Enter a valid email address."
+               *       ]
+               *     }
+               */
+              errors?: {
+                [key: string]: string[]
+              }
+              /**
+               * @description Also in the server logs.
+               * @example req-1x
+               */
+              request_id: string
+              /** @example 400 */
+              status: number
+              /** @example Bad Request */
+              title: string
+              /** @example about:blank */
+              type: string
+            }
+          }
+        }
+        /** @description RFC 9457 problem details. */
+        '5XX': {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/problem+json': {
+              /**
+               * @description Stable snake_case code for programs.
+               * @example validation_failed
+               */
+              code: string
+              /** @example Invalid request. */
+              detail: string
+              /**
+               * @description Field → messages, for validation failures; `non_field_errors` for the request as a whole.
+               * @example {
+               *       "email": [
+               *         "Enter a valid email address."
+               *       ]
+               *     }
+               */
+              errors?: {
+                [key: string]: string[]
+              }
+              /**
+               * @description Also in the server logs.
+               * @example req-1x
+               */
+              request_id: string
+              /** @example 400 */
+              status: number
+              /** @example Bad Request */
+              title: string
+              /** @example about:blank */
+              type: string
+            }
+          }
+        }
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description Items across all pages. */
+              count: number
+              /** @description URL of the next page. */
+              next: string | null
+              /** @description URL of the previous page. */
+              previous: string | null
+              results: {
+                /** @description Approvals recorded so far when the amount is above its approval threshold (two different people must approve); empty otherwise. */
+                approvals: {
+                  /**
+                   * Format: date-time
+                   * @example 2026-01-31T12:00:00.000Z
+                   */
+                  at: string
+                  /**
+                   * @description Who approved.
+                   * @example 3
+                   */
+                  user: number
+                }[]
+                /**
+                 * @description How many different people must approve: 2 above the approval threshold, else 1.
+                 * @example 1
+                 */
+                approvals_required: number
+                /**
+                 * Format: date
+                 * @description When it was requested.
+                 * @example 2024-09-10
+                 */
+                creation_date: string
+                /** @example 1 */
+                id: number
+                /**
+                 * Format: date
+                 * @description The earlier date asked for.
+                 * @example 2024-09-15
+                 */
+                new_due_date: string
+                /**
+                 * @description What is paid on the new date.
+                 * @example 984.00
+                 */
+                new_value: string
+                /** @example 1 */
+                payment: number
+                /**
+                 * @description PC pending confirmation · A approved · D denied
+                 * @example PC
+                 */
+                status: string
+                /**
+                 * Format: date
+                 * @description When it last changed (requested or decided).
+                 * @example 2024-09-12
+                 */
+                update_date: string
+              }[]
+            }
+          }
+        }
+      }
+    }
     put?: never
     /**
      * Ask for a payment to be paid earlier, at a discount
@@ -2952,7 +3127,177 @@ export type paths = {
       path?: never
       cookie?: never
     }
-    get?: never
+    /**
+     * One of the caller’s bookings, as their list shows it
+     * @description With today’s hotel and room names, and (when guests pay by card) its payment and refund. Another guest’s booking or an unknown id → 404.
+     */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          /** @description Id. */
+          id: number
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description RFC 9457 problem details. */
+        '4XX': {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/problem+json': {
+              /**
+               * @description Stable snake_case code for programs.
+               * @example validation_failed
+               */
+              code: string
+              /** @example Invalid request. */
+              detail: string
+              /**
+               * @description Field → messages, for validation failures; `non_field_errors` for the request as a whole.
+               * @example {
+               *       "email": [
+               *         "Enter a valid email address."
+               *       ]
+               *     }
+               */
+              errors?: {
+                [key: string]: string[]
+              }
+              /**
+               * @description Also in the server logs.
+               * @example req-1x
+               */
+              request_id: string
+              /** @example 400 */
+              status: number
+              /** @example Bad Request */
+              title: string
+              /** @example about:blank */
+              type: string
+            }
+          }
+        }
+        /** @description RFC 9457 problem details. */
+        '5XX': {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/problem+json': {
+              /**
+               * @description Stable snake_case code for programs.
+               * @example validation_failed
+               */
+              code: string
+              /** @example Invalid request. */
+              detail: string
+              /**
+               * @description Field → messages, for validation failures; `non_field_errors` for the request as a whole.
+               * @example {
+               *       "email": [
+               *         "Enter a valid email address."
+               *       ]
+               *     }
+               */
+              errors?: {
+                [key: string]: string[]
+              }
+              /**
+               * @description Also in the server logs.
+               * @example req-1x
+               */
+              request_id: string
+              /** @example 400 */
+              status: number
+              /** @example Bad Request */
+              title: string
+              /** @example about:blank */
+              type: string
+            }
+          }
+        }
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /**
+               * Format: date-time
+               * @example 2026-01-31T12:00:00.000Z
+               */
+              created_at: string
+              /**
+               * Format: date
+               * @description First night.
+               * @example 2026-04-10
+               */
+              date_from: string
+              /**
+               * Format: date
+               * @description Day of departure.
+               * @example 2026-04-13
+               */
+              date_to: string
+              /** @example Hotel Atlântico */
+              hotel_name: string
+              /** @example 1 */
+              id: number
+              /** @example 3 */
+              nights: number
+              /** @description Only when guests pay by card: the booking’s payment; null when it has none. */
+              payment?: {
+                /** @description Where the guest pays (Stripe Checkout); null once the payment is closed. */
+                checkout_url: string | null
+                /**
+                 * Format: date-time
+                 * @description When the hold on the rooms ends if the booking is still unpaid.
+                 */
+                expires_at: string
+                /**
+                 * @description pending, paid, refunded, partially_refunded, failed or expired.
+                 * @example pending
+                 */
+                status: string
+              } | null
+              /**
+               * @description Price per night when booked.
+               * @example 120.00
+               */
+              price: string
+              /**
+               * @description Only when guests pay by card: the refund of a cancelled paid booking (pending, succeeded, failed, …); null when none.
+               * @example succeeded
+               */
+              refund_status?: string | null
+              /**
+               * @description The room type booked; null once an administrator deleted it.
+               * @example 1
+               */
+              room_id: number | null
+              /** @example Double, sea view */
+              room_name: string
+              /**
+               * @description pending_payment (its rooms held until payment.expires_at), confirmed, cancelled, or expired (not paid in time). Without card payments, bookings are confirmed at once.
+               * @example confirmed
+               */
+              status: string
+              /**
+               * @description nights × price.
+               * @example 360.00
+               */
+              total_cost: string
+            }
+          }
+        }
+      }
+    }
     put?: never
     post?: never
     /**
@@ -4592,11 +4937,13 @@ export type paths = {
     }
     /**
      * List complaints, newest first
-     * @description Approvers and admins: every complaint. Anyone else: their own.
+     * @description Approvers and admins: every complaint. Anyone else: their own. `?mine=true`: only the complaints the caller filed, whatever their roles.
      */
     get: {
       parameters: {
         query?: {
+          /** @description true: only the complaints the caller filed, whatever their roles (approvers and admins included); false or absent: every complaint the caller may see. */
+          mine?: boolean
           /** @description Page number, from 1. */
           page?: number
           /** @description Items per page (default 10). */

@@ -75,6 +75,10 @@ async function approverRejects(
     await dialog.getByRole('button', { name: 'Reject complaint' }).click()
     await page.getByText(`“${title}” is rejected`).waitFor()
     assert.equal(await card.count(), 0)
+
+    // "My complaints" is the approver's own: none, though they see everyone's complaints waiting.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My complaints' }).click()
+    await page.getByText('You have not filed any complaint.').waitFor()
   } finally {
     await context.close()
   }

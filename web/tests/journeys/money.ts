@@ -83,6 +83,14 @@ async function supplierRequestsEarlyPayment(bureau: ConsoleUnderTest, email: str
     const dialog = page.getByRole('dialog', { name: 'Request early payment?' })
     await dialog.getByRole('button', { name: 'Request early payment' }).click()
     await page.getByText('Early payment requested').waitFor()
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Early payments' }).click()
+    await page.getByRole('heading', { name: 'Early payments' }).waitFor()
+    const own = page.locator('tr', { has: page.getByRole('link', { name: `Payment #${paymentId}` }) })
+    await own.getByText('Pending confirmation').waitFor()
+    assert.equal(await own.getByRole('button', { name: 'Approve' }).count(), 0, 'suppliers do not decide')
+    assert.deepEqual(await seriousViolations(page), [])
+    await screenshot(page, 'supplier-anticipations')
   } finally {
     await context.close()
   }
@@ -98,12 +106,16 @@ async function operatorApproves(
   try {
     await signInAs(page, email)
     await page.getByRole('heading', { name: 'Early payments' }).waitFor()
+    await page.getByRole('tab', { name: /Waiting for a decision/, selected: true }).waitFor()
     const row = page.locator('tr', { has: page.getByRole('link', { name: `Payment #${paymentId}` }) }).first()
     await row.getByRole('button', { name: 'Approve' }).waitFor()
     assert.deepEqual(await seriousViolations(page), [])
     await screenshot(page, 'operator-anticipations')
     await row.getByRole('button', { name: 'Approve' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Approve' }).click()
+    await page.getByText(/Early payment #\d+ is approved/).waitFor()
+    await row.waitFor({ state: 'detached' })
+    await page.getByRole('tab', { name: /Approved/ }).click()
     await row.getByText('Approved', { exact: true }).first().waitFor()
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payouts' }).click()

@@ -1,55 +1,72 @@
+import { useState } from 'react'
 import { useMe } from '../../api/me'
-import { Link, useLocation } from '../../router'
+import { Link, setQuery, useLocation } from '../../router'
 import { DataTable, Pager, pageFrom, type Column } from '../../ui/DataTable'
 import { DateText, Money } from '../../ui/Money'
 import { Page } from '../../ui/Page'
-import { StatusBadge } from '../../ui/Tabs'
-import { QueryState } from '../../ui/states'
-import { approvalsText, Decide } from './Decide'
+import { Tabs } from '../../ui/Tabs'
+import { Notice, QueryState } from '../../ui/states'
+import { AnticipationStatusText } from './AnticipationStatusText'
+import { Decide } from './Decide'
 import {
   ANTICIPATION_STATUS_LABELS,
-  LOG_ACTION_LABELS,
-  useAnticipations,
-  useRequestLog,
-  useWaitingCount,
+  ANTICIPATION_STATUSES,
+  useAnticipationCounts,
+  useAnticipationList,
   type Anticipation,
+  type AnticipationStatus,
 } from './queries'
 import './anticipations.css'
 
-interface LogRow {
-  id: number
-  anticipation: number
-  created_at: string
-  user: number
-  action: string
+type Filter = AnticipationStatus | 'all'
+
+/** `?status=`; absent, operators see their queue (PC) and suppliers all of theirs. */
+function filterFrom(query: URLSearchParams, operator: boolean): Filter {
+  const status = query.get('status')?.toUpperCase()
+  if (status === 'ALL') return 'all'
+  return ANTICIPATION_STATUSES.find((known) => known === status) ?? (operator ? 'PC' : 'all')
+}
+
+const TAB_LABELS: Record<Filter, string> = {
+  all: 'All',
+  PC: 'Waiting for a decision',
+  A: 'Approved',
+  D: 'Denied',
 }
 
 /**
- * Early payments through the request log, the one list of anticipations the API has: each request (R)
- * and decision (A, D) with its anticipation as it is now. Operators decide the requests still pending.
+ * Early payments, oldest request first. Operators start on the requests waiting for a decision and
+ * approve or deny them there; a supplier's user sees their own requests and where each stands.
  */
 export function AnticipationList() {
   const { query } = useLocation()
-  const page = pageFrom(query)
   const me = useMe()
   const operator = me.data?.roles.includes('operator') ?? false
-  const log = useRequestLog(page)
-  const ids = [...new Set((log.data?.results ?? []).map((row) => row.anticipation))]
-  const anticipations = useAnticipations(ids)
+  const filter = filterFrom(query, operator)
+  const page = pageFrom(query)
+  const list = useAnticipationList({ status: filter === 'all' ? undefined : filter, page })
+  const counts = useAnticipationCounts()
+  const [decided, setDecided] = useState('')
+  const order: Filter[] = operator ? ['PC', 'A', 'D', 'all'] : ['all', 'PC', 'A', 'D']
   return (
-    <Page title="Early payments">
-      {operator ? <WaitingSummary /> : null}
-      <QueryState query={log}>
-        {(list) => (
+    <Page title="Early payments" actions={<Link to="/anticipations/log">Request log</Link>}>
+      <Tabs
+        label="Early payments by status"
+        tabs={order.map((value) => ({ value, label: TAB_LABELS[value], count: counts[value] }))}
+        current={filter}
+        onChange={(value) => setQuery({ status: value, page: undefined })}
+      />
+      {decided ? <Notice>{decided}</Notice> : null}
+      <QueryState query={list}>
+        {(found) => (
           <>
-            <DataTable<LogRow>
-              caption="Early payment requests and decisions"
-              rows={list.results}
-              empty="No early payment has been requested yet."
-              columns={columns(anticipations, operator)}
+            <DataTable<Anticipation>
+              caption={`Early payments: ${TAB_LABELS[filter].toLowerCase()}, oldest request first`}
+              rows={found.results}
+              empty={emptyText(filter)}
+              columns={columns(operator, setDecided)}
             />
-            <Pager page={page} list={list} />
-            <NewestLink page={page} count={list.count} />
+            <Pager page={page} list={found} />
           </>
         )}
       </QueryState>
@@ -57,78 +74,27 @@ export function AnticipationList() {
   )
 }
 
-/** The log is oldest first: the newest requests, those still to decide, are on its last page. */
-function NewestLink({ page, count }: { page: number; count: number }) {
-  const last = Math.max(1, Math.ceil(count / 10))
-  if (page === last) return null
-  return (
-    <p>
-      <Link to={`/anticipations?page=${last}`}>Go to the newest requests (page {last})</Link>
-    </p>
-  )
+function emptyText(filter: Filter): string {
+  if (filter === 'all') return 'No early payment has been requested yet.'
+  if (filter === 'PC') return 'No early payment is waiting for a decision.'
+  return `No early payment is ${ANTICIPATION_STATUS_LABELS[filter]?.toLowerCase() ?? filter}.`
 }
 
-function WaitingSummary() {
-  const waiting = useWaitingCount()
-  if (waiting.data === undefined) return null
-  return (
-    <p className="muted">
-      {waiting.data === 0 ? 'No payment' : waiting.data === 1 ? '1 payment' : `${waiting.data} payments`}{' '}
-      waiting for a decision (<Link to="/payments?status=PC">see them</Link>). Requests are listed oldest
-      first.
-    </p>
-  )
-}
-
-function columns(anticipations: Map<number, Anticipation>, operator: boolean): Column<LogRow>[] {
-  const of = (row: LogRow) => anticipations.get(row.anticipation)
+function columns(operator: boolean, onDecided: (message: string) => void): Column<Anticipation>[] {
   return [
-    { header: 'When', cell: (row) => <DateText date={row.created_at} /> },
-    {
-      header: 'Action',
-      cell: (row) => `${LOG_ACTION_LABELS[row.action] ?? row.action} by user #${row.user}`,
-    },
-    {
-      header: 'Payment',
-      cell: (row) => {
-        const found = of(row)
-        return found ? <Link to={`/payments/${found.payment}`}>Payment #{found.payment}</Link> : '…'
-      },
-    },
-    { header: 'New due date', cell: (row) => <DateText date={of(row)?.new_due_date} /> },
-    {
-      header: 'New value',
-      numeric: true,
-      cell: (row) => {
-        const found = of(row)
-        return found ? <Money amount={found.new_value} /> : '…'
-      },
-    },
-    { header: 'Early payment', cell: (row) => <Status anticipationId={row.anticipation} found={of(row)} /> },
+    { header: 'Early payment', cell: (row) => <AnticipationStatusText id={row.id} anticipation={row} /> },
+    { header: 'Payment', cell: (row) => <Link to={`/payments/${row.payment}`}>Payment #{row.payment}</Link> },
+    { header: 'Requested', cell: (row) => <DateText date={row.creation_date} /> },
+    { header: 'Pay on', cell: (row) => <DateText date={row.new_due_date} /> },
+    { header: 'New value', numeric: true, cell: (row) => <Money amount={row.new_value} /> },
     ...(operator
       ? [
           {
             header: 'Decision',
-            cell: (row: LogRow) => {
-              const found = of(row)
-              return found && found.status === 'PC' && row.action === 'R' ? (
-                <Decide anticipation={found} />
-              ) : null
-            },
+            cell: (row: Anticipation) =>
+              row.status === 'PC' ? <Decide anticipation={row} onDecided={onDecided} /> : null,
           },
         ]
       : []),
   ]
-}
-
-function Status({ anticipationId, found }: { anticipationId: number; found: Anticipation | undefined }) {
-  if (!found) return <span>#{anticipationId}</span>
-  const approvals = approvalsText(found)
-  return (
-    <span className="anticipation-status">
-      #{anticipationId}{' '}
-      <StatusBadge status={found.status} label={ANTICIPATION_STATUS_LABELS[found.status] ?? found.status} />
-      {approvals ? <span className="approvals">{approvals}</span> : null}
-    </span>
-  )
 }

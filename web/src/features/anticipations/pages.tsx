@@ -1,5 +1,6 @@
 import type { PageDef } from '../../pages'
 import { AnticipationList } from './AnticipationList'
+import { RequestLog } from './RequestLog'
 
 export const anticipationsPages: PageDef[] = [
   {
@@ -8,4 +9,5 @@ export const anticipationsPages: PageDef[] = [
     render: () => <AnticipationList />,
     nav: { label: 'Early payments', order: 21 },
   },
+  { path: '/anticipations/log', access: 'supplier-or-operator', render: () => <RequestLog /> },
 ]

@@ -40,13 +40,49 @@ export function useAnticipations(ids: number[]) {
   })
 }
 
-/** How many payments wait for a decision (their anticipation is pending confirmation). */
-export function useWaitingCount() {
+export const ANTICIPATION_STATUSES = ['PC', 'A', 'D'] as const
+export type AnticipationStatus = (typeof ANTICIPATION_STATUSES)[number]
+
+async function fetchAnticipationList(filter: { status: AnticipationStatus | undefined; page: number }) {
+  const query = {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.page > 1 ? { page: filter.page } : {}),
+  }
+  return unwrap(await api.GET('/api/anticipations/', { params: { query } }))
+}
+
+/**
+ * Early payments, oldest request first: every supplier's for operators (PC is their queue), a
+ * supplier's own for its user.
+ */
+export function useAnticipationList(filter: { status: AnticipationStatus | undefined; page: number }) {
   return useQuery({
-    queryKey: ['anticipations', 'waiting'],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/payments/', { params: { query: { status: 'PC', page: 1, page_size: 1 } } }))
-        .count,
+    queryKey: ['anticipations', 'list', filter],
+    queryFn: () => fetchAnticipationList(filter),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/** How many early payments there are in all and in each status (the counts of one-item pages). */
+export function useAnticipationCounts() {
+  const filters = [undefined, ...ANTICIPATION_STATUSES]
+  return useQueries({
+    queries: filters.map((status) => ({
+      queryKey: ['anticipations', 'count', status ?? 'all'],
+      queryFn: async () =>
+        unwrap(
+          await api.GET('/api/anticipations/', {
+            params: { query: { ...(status ? { status } : {}), page_size: 1 } },
+          }),
+        ).count,
+    })),
+    combine: (results) => {
+      const counts: Partial<Record<AnticipationStatus | 'all', number>> = {}
+      results.forEach((result, index) => {
+        counts[filters[index] ?? 'all'] = result.data
+      })
+      return counts
+    },
   })
 }
 
@@ -56,8 +92,12 @@ export interface Decision {
   partial: boolean
 }
 
-/** Approve or deny. The API answers 200 when decided, 202 when an approval still needs another operator. */
-export function useDecide(id: number) {
+/**
+ * Approve or deny. The API answers 200 when decided, 202 when an approval still needs another operator.
+ * `onDecided` hears of it before the lists refresh (a decided row then leaves the queue, and with it
+ * whatever component asked).
+ */
+export function useDecide(id: number, onDecided?: (decision: Decision) => void) {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: async (status: 'A' | 'D'): Promise<Decision> => {
@@ -68,10 +108,12 @@ export function useDecide(id: number) {
       return { anticipation: unwrap(result), partial: result.response.status === 202 }
     },
     onSuccess: (decision) => {
+      onDecided?.(decision)
       queryClient.setQueryData(['anticipations', 'one', id], decision.anticipation)
       return Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['anticipations', 'list'] }),
+        queryClient.invalidateQueries({ queryKey: ['anticipations', 'count'] }),
         queryClient.invalidateQueries({ queryKey: ['anticipations', 'log'] }),
-        queryClient.invalidateQueries({ queryKey: ['anticipations', 'waiting'] }),
         queryClient.invalidateQueries({ queryKey: ['payments'] }),
         queryClient.invalidateQueries({ queryKey: ['payouts'] }),
       ])

@@ -59,8 +59,8 @@ export function useRooms(id: number, stay: Stay) {
   })
 }
 
-async function fetchBookings(page: number, pageSize?: number) {
-  const query = { ...(page > 1 ? { page } : {}), ...(pageSize ? { page_size: pageSize } : {}) }
+async function fetchBookings(page: number) {
+  const query = page > 1 ? { page } : {}
   return unwrap(await api.GET('/api/bookings', { params: { query } }))
 }
 
@@ -75,24 +75,17 @@ export function useMyBookings(page: number) {
   })
 }
 
-/**
- * One of the caller's bookings. The API lists them but has no route for one, so this reads the
- * list a hundred at a time until it finds it (a guest has few bookings).
- */
-async function findBooking(id: number): Promise<Booking | null> {
-  for (let page = 1; page <= 50; page++) {
-    const list = await fetchBookings(page, 100)
-    const found = list.results.find((booking) => booking.id === id)
-    if (found) return found
-    if (!list.next) return null
-  }
-  return null
+/** One of the caller's bookings, or null when they have none with this id (the API's 404). */
+async function fetchBooking(id: number): Promise<Booking | null> {
+  const result = await api.GET('/api/bookings/{id}', { params: { path: { id } } })
+  if (result.response.status === 404) return null
+  return unwrap(result)
 }
 
 export function useBooking(id: number) {
   return useQuery({
     queryKey: ['bookings', 'one', id],
-    queryFn: () => findBooking(id),
+    queryFn: () => fetchBooking(id),
     // Back from the payment page, the payment may still be on its way: look again until it settles.
     refetchInterval: (query) => (query.state.data?.status === 'pending_payment' ? 3000 : false),
   })

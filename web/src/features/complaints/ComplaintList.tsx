@@ -1,31 +1,27 @@
-import { hasRole, useMe } from '../../api/me'
 import { Link, useLocation } from '../../router'
 import { DataTable, Pager, pageFrom } from '../../ui/DataTable'
 import { DateText, Money } from '../../ui/Money'
 import { Page } from '../../ui/Page'
 import { Notice, QueryState } from '../../ui/states'
 import { ApprovalsText, ComplaintPhoto, ComplaintStatusBadge } from './ComplaintStatus'
-import { useComplaints } from './queries'
+import { useMyComplaints } from './queries'
 import './complaints.css'
 
-/** The caller's complaints with where each stands (approvers and admins are shown everyone's). */
+/** The complaints the caller filed, with where each stands (approvers and admins included). */
 export function ComplaintList() {
   const { query } = useLocation()
   const page = pageFrom(query)
-  const me = useMe()
-  const complaints = useComplaints(page)
-  const everyone = hasRole(me.data, 'approver') || hasRole(me.data, 'admin')
+  const complaints = useMyComplaints(page)
   return (
     <Page title="My complaints" actions={<Link to="/complaints/new">File a complaint</Link>}>
       {query.get('filed') ? <Notice>Your complaint was filed. An approver will decide on it.</Notice> : null}
-      {everyone ? <p className="muted">As an approver or admin, you see every complaint here.</p> : null}
       <QueryState query={complaints}>
         {(list) => (
           <>
             <DataTable
               caption="Complaints"
               rows={list.results}
-              empty="No complaints yet."
+              empty="You have not filed any complaint."
               columns={[
                 { header: 'Photo', cell: (row) => <ComplaintPhoto complaint={row} thumbnail /> },
                 { header: 'Title', cell: (row) => row.title },

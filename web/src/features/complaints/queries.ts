@@ -2,19 +2,23 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from '../../api/client'
 import { unwrap } from '../../api/problem'
 
-async function fetchComplaints(page: number, status?: string) {
-  const query = { ...(page > 1 ? { page } : {}), ...(status ? { status } : {}) }
+async function fetchComplaints(page: number, filter: { status?: string; mine?: boolean }) {
+  const query = {
+    ...(page > 1 ? { page } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.mine ? { mine: true } : {}),
+  }
   return unwrap(await api.GET('/api/complaints', { params: { query } }))
 }
 
 export type ComplaintsPage = Awaited<ReturnType<typeof fetchComplaints>>
 export type Complaint = ComplaintsPage['results'][number]
 
-/** The caller's complaints (approvers and admins see everyone's), newest first. */
-export function useComplaints(page: number) {
+/** The complaints the caller filed (whatever their roles), newest first. */
+export function useMyComplaints(page: number) {
   return useQuery({
-    queryKey: ['complaints', 'list', page],
-    queryFn: () => fetchComplaints(page),
+    queryKey: ['complaints', 'mine', page],
+    queryFn: () => fetchComplaints(page, { mine: true }),
     placeholderData: keepPreviousData,
   })
 }
@@ -23,7 +27,7 @@ export function useComplaints(page: number) {
 export function useWaitingComplaints(page: number) {
   return useQuery({
     queryKey: ['complaints', 'pending', page],
-    queryFn: () => fetchComplaints(page, 'pending'),
+    queryFn: () => fetchComplaints(page, { status: 'pending' }),
     placeholderData: keepPreviousData,
   })
 }
