@@ -6,12 +6,13 @@ import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { money } from './journeys/money.ts'
 import { registration } from './journeys/registration.ts'
 import { sessionStaysAlive } from './journeys/session.ts'
+import { EARLY_PAYMENT_THRESHOLD, twoApprovals } from './journeys/two-approvals.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
 describe('the console in a real browser', { skip: chromiumMissing }, () => {
   let bureau: ConsoleUnderTest
   before(async () => {
-    bureau = await startConsole()
+    bureau = await startConsole({ env: { APPROVAL_THRESHOLD_EARLY_PAYMENT: EARLY_PAYMENT_THRESHOLD } })
   })
   after(async () => {
     await bureau.close()
@@ -29,6 +30,9 @@ describe('the console in a real browser', { skip: chromiumMissing }, () => {
 
   it('a supplier asks for an early payment with a live quote, an operator approves it and finds its payout, another marks it paid; a bad IBAN is shown beside its field', () =>
     money(bureau))
+
+  it('an early payment above the threshold needs two operators: the first sees 1 of 2 and cannot approve twice, the second completes it', () =>
+    twoApprovals(bureau))
 
   it('an admin grants a user the approver role, who then sees its navigation; the audit log, statistics and ledger show it', () =>
     adminJourney(bureau))
