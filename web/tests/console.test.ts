@@ -1,11 +1,13 @@
 import { after, before, describe, it } from 'node:test'
-import { chromiumMissing, startConsole, type ConsoleUnderTest } from './harness.ts'
+import { startIdentityProvider, type TestIdentityProvider } from '../../test/helpers/oidc-provider.ts'
+import { chromiumMissing, freePort, startConsole, type ConsoleUnderTest } from './harness.ts'
 import { adminJourney, hotelsJourney } from './journeys/admin.ts'
 import { complaintNeedsAnIban, complaintRejected } from './journeys/complaints.ts'
 import { guestBooks, hotelSearchOnAPhone } from './journeys/guests.ts'
 import { money } from './journeys/money.ts'
 import { registration } from './journeys/registration.ts'
 import { sessionStaysAlive } from './journeys/session.ts'
+import { signInWithProvider } from './journeys/sso.ts'
 import { EARLY_PAYMENT_THRESHOLD, twoApprovals } from './journeys/two-approvals.ts'
 
 // One Bureau and one browser for every journey (each journey has its own browser profile and users).
@@ -53,4 +55,21 @@ describe('a session in the console', { skip: chromiumMissing }, () => {
 
   it('stays alive across background refreshes in two tabs, neither reusing a refresh token', () =>
     sessionStaysAlive(bureau))
+})
+
+describe('single sign-on in the console', { skip: chromiumMissing }, () => {
+  let bureau: ConsoleUnderTest
+  let provider: TestIdentityProvider
+  before(async () => {
+    const port = await freePort()
+    provider = await startIdentityProvider([`http://127.0.0.1:${port}/api/auth/sso/corp/callback`])
+    bureau = await startConsole({ port, env: { ...provider.env('corp'), OIDC_CORP_LABEL: 'Corp Login' } })
+  })
+  after(async () => {
+    await bureau.close()
+    await provider.close()
+  })
+
+  it('signs in with the configured provider through its own login page, back on the page that asked', () =>
+    signInWithProvider(bureau, provider))
 })

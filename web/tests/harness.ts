@@ -33,7 +33,7 @@ export interface ConsoleUnderTest {
   close(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => {
     server.listen(0, '127.0.0.1', resolve)
@@ -48,12 +48,15 @@ async function freePort(): Promise<number> {
   return address.port
 }
 
-/** `env`: settings of the Bureau under test, as an operator would set them (thresholds, say). */
+/**
+ * `env`: settings of the Bureau under test, as an operator would set them (thresholds, say); `port`:
+ * where it listens, when the test must know it beforehand (an identity provider's redirect URI).
+ */
 export async function startConsole(
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; port?: number } = {},
 ): Promise<ConsoleUnderTest> {
   await ensureConsoleBuilt({ quiet: true })
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const base = `http://127.0.0.1:${port}`
   const bureau = await buildTestApp({
     now: new Date().toISOString(),
