@@ -8,6 +8,7 @@ import type { BillingContext } from './billing.context.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { billingRoutes } from './billing.routes.ts'
 import { createBookingPayments, type BookingPaymentsOfBilling } from './booking-payments.ts'
+import { foldDayTotalsJob } from '../../platform/ledger/day-totals-fold.ts'
 import type { LedgerSource } from '../../platform/ledger/movements.ts'
 import { createLedgerRepository } from './ledger.repository.ts'
 import { createLedgerService } from './ledger.service.ts'
@@ -71,8 +72,11 @@ export function createBillingModule(platform: Platform, deps: BillingDependencie
       timeZone: platform.config.businessTimezone,
       receiveEvent: events?.receive,
     }),
-    jobs: parts
-      ? [...parts.refunds.jobs, ...parts.payments.jobs, ...(events?.jobs ?? []), ...(holds?.jobs ?? [])]
-      : [],
+    jobs: [
+      foldDayTotalsJob('billing.fold-day-totals', context.db, 'billing_day_totals'),
+      ...(parts
+        ? [...parts.refunds.jobs, ...parts.payments.jobs, ...(events?.jobs ?? []), ...(holds?.jobs ?? [])]
+        : []),
+    ],
   }
 }
