@@ -57,7 +57,8 @@ export interface DayTotalsFilter {
 /**
  * A module's movements for a ledger: the kinds it has, its rows (the newest `limit` when given) with
  * the columns listed in payout-movements.ts, and its totals by UTC day, kept in the same transactions
- * as its rows change, as rows of (kind, direction, currency, movements, amount_cents).
+ * as its rows change, as rows of (kind, direction, currency, movements, amount_cents) that add up to
+ * them (grouped or not).
  */
 export interface LedgerSource {
   kinds: readonly string[]
