@@ -13,9 +13,10 @@ import { defineJob, type JobDefinition } from '../jobs/jobs.ts'
  * Each slot row is deleted and its amounts added to the folded row in one statement, in one
  * transaction: a row is folded at most once whoever else folds, because a deleted row is not deleted
  * again, and its amounts count once, in the slot row or in the folded one, never in both. The fold
- * takes only the slot rows no writer holds (`skip locked`), so it never waits for a writer, and a
- * transaction-level advisory lock lets one fold of a table run at a time (a second one returns at
- * once), so two folds never wait for each other's folded rows.
+ * takes only the slot rows no writer holds (`skip locked`) and adds them to a slot no writer uses, so
+ * it never waits for a writer while holding rows a writer may want (the payment counts' fold adds to
+ * slot 0, which writers share); a transaction-level advisory lock lets one fold of a table run at a
+ * time (a second one returns at once), so two folds never wait for each other's folded rows either.
  */
 
 /** The slot of folded totals: writers use 0 to 7. */
@@ -70,6 +71,8 @@ export function foldDayTotalsJob<Tables>(
     name,
     payload: Type.Object({}),
     cron: FOLD_CRON,
+    // The next occurrence folds what this one left.
+    retryLimit: 2,
     handle: async (_payload, { logger }) => {
       logger.info({ table, folded: await foldDayTotals(db, table) }, 'ledger day totals folded')
     },
