@@ -1,8 +1,6 @@
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely'
 import pg from 'pg'
-import type { BillingTables } from '../src/modules/billing/billing.repository.ts'
-import { decodeCursor } from '../src/modules/billing/ledger-cursor.ts'
-import { createLedgerRepository, type LedgerFilter } from '../src/modules/billing/ledger.repository.ts'
+import { createLedgerRepository, decodeCursor, type BillingTables } from '../src/modules/billing/index.ts'
 import { payoutLedgerSource } from '../src/platform/payouts/index.ts'
 
 /** One statement of a ledger page and what EXPLAIN (ANALYZE, BUFFERS) says of it. */
@@ -15,6 +13,8 @@ export interface PlanOfStatement {
   sharedRead: number
   plan: string
 }
+
+type LedgerFilter = Parameters<ReturnType<typeof createLedgerRepository>['page']>[0]
 
 interface Plan {
   'Execution Time': number

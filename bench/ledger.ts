@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type pg from 'pg'
-import { encodeCursor } from '../src/modules/billing/ledger-cursor.ts'
+import { encodeCursor } from '../src/modules/billing/index.ts'
 import { createBenchDatabase } from './database.ts'
 import { BENCH_PASSWORD } from './data.ts'
 import { FINANCE_EMAIL, generateLedgerData, type LedgerDataSet } from './ledger-data.ts'

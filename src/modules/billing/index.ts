@@ -17,6 +17,9 @@ import { createRefunds, type Refunds } from './refunds.ts'
 import { createStripeEvents, type BookingOutcomes } from './stripe-events.ts'
 
 export type { BillingTables }
+// The ledger's SQL as this module writes it, and its cursors: for the bench's EXPLAIN and deep pages.
+export { createLedgerRepository } from './ledger.repository.ts'
+export { decodeCursor, encodeCursor } from './ledger-cursor.ts'
 
 /** How guests pay bookings; created before the bookings module, which asks it. */
 export interface Payments {
