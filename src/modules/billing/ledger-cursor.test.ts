@@ -135,6 +135,22 @@ describe('GET /api/ledger?cursor=', () => {
     }
   }
 
+  it('with ?format=csv, exports every movement after the cursor', async () => {
+    const all = await get('/api/ledger?page_size=100')
+    const first = await get('/api/ledger?page_size=3')
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/ledger?format=csv&cursor=${first.next_cursor}`,
+      headers: operator.headers,
+    })
+    assert.equal(response.statusCode, 200, response.body)
+    const lines = response.body.trimEnd().split('\r\n').slice(1)
+    assert.deepEqual(
+      lines.map((line) => line.split(',')[0]),
+      all.results.slice(3).map((movement) => movement.at),
+    )
+  })
+
   it('neither repeats nor skips older movements when newer ones are written between pages', async () => {
     const before = (await get('/api/ledger?page_size=100')).results.map(label)
     const seen = await walk('', 2, async () => {

@@ -131,10 +131,13 @@ export function createLedgerRepository(db: BillingDb, payouts: LedgerSource) {
 
   /** The `limit` movements after the first `offset`, newest first, merged from each source's newest. */
   async function rowsOf(filter: LedgerFilter, limit: number, offset: number): Promise<MovementRow[]> {
+    // The columns are computed for the page's rows only, not for the `offset` rows skipped before them.
     const result = await sql<MovementRow>`
-      select ${columns} from (${union(filter, offset + limit)}) m
-      order by m.at desc, m.id desc, m.source desc
-      limit ${limit} offset ${offset}`.execute(db)
+      select ${columns} from (
+        select * from (${union(filter, offset + limit)}) u
+        order by u.at desc, u.id desc, u.source desc
+        limit ${limit} offset ${offset}) m
+      order by m.at desc, m.id desc, m.source desc`.execute(db)
     return result.rows
   }
 
