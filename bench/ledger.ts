@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
+import type pg from 'pg'
+import { encodeCursor } from '../src/modules/billing/index.ts'
 import { createBenchDatabase } from './database.ts'
 import { BENCH_PASSWORD } from './data.ts'
 import { FINANCE_EMAIL, generateLedgerData, type LedgerDataSet } from './ledger-data.ts'
+import { explainLedgerPages, type PlanOfStatement } from './ledger-explain.ts'
 import { login, type Scenario } from './load.ts'
 import { uptime, waitForQuiet } from './machine.ts'
 import type { Defer } from './measure.ts'
@@ -24,6 +27,8 @@ export interface LedgerPhase {
   data: LedgerDataSet
   conditions: { uptimeBefore: string; uptimeAfter: string; quiet: boolean; waitedSeconds: number }
   scenarios: ScenarioResult[]
+  /** EXPLAIN (ANALYZE, BUFFERS) of the page SQL, on the quiet server after the scenarios. */
+  plans: PlanOfStatement[]
   csv: CsvExport
 }
 
@@ -34,6 +39,32 @@ function pagesScenario(token: string): Scenario {
     method: 'GET',
     next: () => ({
       path: `/api/ledger?page=${1 + Math.floor(Math.random() * 100)}`,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  }
+}
+
+/**
+ * Cursors spread over the whole ledger (a booking payment of every 3 000th charge and every 1 000th
+ * payout), built the way the ledger builds them from a movement's place in its order.
+ */
+async function deepCursors(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ at_micros: string; id: number; source: number }>(
+    `select (extract(epoch from paid_at) * 1000000)::bigint::text as at_micros, id, 1 as source
+     from charges where paid_at is not null and id % 3000 = 0
+     union all
+     select (extract(epoch from created_at) * 1000000)::bigint::text, id, 3 from payouts where id % 1000 = 0`,
+  )
+  return rows.map((row) => encodeCursor({ atMicros: row.at_micros, id: row.id, source: row.source }))
+}
+
+/** A page of 10 after a random cursor anywhere in the whole ledger, up to 1 000 000 movements deep. */
+function cursorScenario(token: string, cursors: string[]): Scenario {
+  return {
+    name: 'GET /api/ledger?cursor= (deep pages, whole ledger)',
+    method: 'GET',
+    next: () => ({
+      path: `/api/ledger?cursor=${cursors[Math.floor(Math.random() * cursors.length)]}`,
       headers: { authorization: `Bearer ${token}` },
     }),
   }
@@ -141,13 +172,23 @@ export async function measureLedger(
   say(`  ${uptimeBefore}`)
   const bench: Bench = { options, server, database, say }
   const scenarios: ScenarioResult[] = []
+  const cursors = await deepCursors(database.client)
   for (const scenario of [
     pagesScenario(token),
+    cursorScenario(token, cursors),
     filteredScenario(token, today),
     summaryScenario(token, 'GET /api/ledger/summary (whole ledger)', ''),
     summaryScenario(token, 'GET /api/ledger/summary?from=&to= (one month)', monthQuery(today)),
   ]) {
     scenarios.push(await measure(bench, 'ledger', scenario))
+  }
+  say('EXPLAIN (ANALYZE, BUFFERS) of the page SQL: page 1, page 100, a deep cursor')
+  const plans = await explainLedgerPages(database.url, database.client, cursors[0] ?? '')
+  for (const plan of plans) {
+    say(
+      `  ${plan.page}, ${plan.statement}: ${plan.executionMs.toFixed(2)} ms, shared hit ${plan.sharedHit}, read ${plan.sharedRead}`,
+    )
+    say(plan.plan.replace(/^/gm, '    '))
   }
   say('GET /api/ledger?format=csv (every movement), memory of the server sampled every 50 ms')
   const csv = await exportCsv(server, token)
@@ -161,6 +202,7 @@ export async function measureLedger(
     data,
     conditions: { uptimeBefore, uptimeAfter, quiet: quiet.quiet, waitedSeconds: quiet.waitedSeconds },
     scenarios,
+    plans,
     csv,
   }
 }
@@ -195,6 +237,10 @@ export function ledgerTable(phase: LedgerPhase): string {
     line(widths.map((width) => '-'.repeat(width))),
     ...rows.map(line),
     '',
+    ...phase.plans.map(
+      (plan) =>
+        `EXPLAIN ${plan.page}, ${plan.statement}: ${plan.executionMs.toFixed(2)} ms, shared hit ${plan.sharedHit}, read ${plan.sharedRead}`,
+    ),
     `CSV export: ${csv.rows.toLocaleString('en')} rows in ${csv.seconds.toFixed(1)} s; server RSS ${csv.rssBeforeMiB.toFixed(0)} MiB before, peak ${csv.rssPeakMiB.toFixed(0)} MiB during`,
   ].join('\n')
 }

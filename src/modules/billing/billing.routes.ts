@@ -1,9 +1,10 @@
 import type { FastifyReply } from 'fastify'
 import type { Guards } from '../../platform/http/guards.ts'
-import { pageRequest, toPage } from '../../platform/http/pagination.ts'
+import { pageRequest, toCursorPage, toPage } from '../../platform/http/pagination.ts'
 import type { App } from '../../platform/http/server.ts'
 import { invalid, invalidFields } from '../../platform/errors.ts'
 import { chargesPage } from './charges.ts'
+import { parseCursor } from './ledger-cursor.ts'
 import type { BillingDb } from './billing.repository.ts'
 import {
   ChargesPage,
@@ -59,7 +60,7 @@ export function billingRoutes(deps: BillingRoutesDeps) {
           tags: ['billing'],
           summary: 'Every movement of money in and out, newest first',
           description:
-            'Booking payments (in) and booking refunds, complaint refunds and early payments (out), from charges, refunds and payouts; amounts are positive, `direction` says which way. `from`/`to` are inclusive dates in the business time zone (from after to → 400). `?format=csv` answers every matching movement (not one page) as a CSV file with a header row, streamed.',
+            'Booking payments (in) and booking refunds, complaint refunds and early payments (out), from charges, refunds and payouts; amounts are positive, `direction` says which way. `from`/`to` are inclusive dates in the business time zone (from after to → 400). Numbered pages (`?page=`), or a cursor (`?cursor=`, from `next_cursor`) that keeps deep pages as cheap as the first; a cursor that is not the ledger’s, or with `page` → 400 on `cursor`. `?format=csv` answers every matching movement (not one page) as a CSV file with a header row, streamed.',
           querystring: LedgerQuery,
           response: { 200: LedgerPage },
         },
@@ -75,8 +76,11 @@ export function billingRoutes(deps: BillingRoutesDeps) {
             .send(deps.ledger.exportCsv(filter))
         }
         const page = pageRequest(request.query)
-        const { count, results } = await deps.ledger.list(filter, page)
-        return toPage(request, publicUrl, page, count, results)
+        const { count, results, nextCursor } = await deps.ledger.list(filter, page)
+        const answer = filter.after
+          ? toCursorPage(request, publicUrl, count, results, nextCursor)
+          : toPage(request, publicUrl, page, count, results)
+        return { ...answer, next_cursor: nextCursor }
       },
     )
 
@@ -127,7 +131,7 @@ export function billingRoutes(deps: BillingRoutesDeps) {
 }
 
 function ledgerFilter(
-  query: { from?: string; to?: string; kind?: string; currency?: string },
+  query: { from?: string; to?: string; kind?: string; currency?: string; cursor?: string; page?: number },
   timeZone: string,
 ): LedgerFilter {
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
@@ -142,5 +146,6 @@ function ledgerFilter(
     kind: query.kind as LedgerKind | undefined,
     currency: query.currency,
     timeZone,
+    after: parseCursor(query),
   }
 }

@@ -104,11 +104,29 @@ export const LedgerQuery = Type.Object({
       description: 'csv: every matching movement (not one page) as a CSV download, with a header row.',
     }),
   ),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        'Instead of `page`: the movements after the last one of a page, as that page’s `next_cursor` gives it (opaque). Every page by cursor costs what the first does, however deep; movements written meanwhile are neither repeated nor skipped. `next` then carries the following page’s cursor; `previous` is null. With `format=csv`, the movements after it.',
+    }),
+  ),
   ...PageQuery,
 })
 export type LedgerQuery = Static<typeof LedgerQuery>
 
-export const LedgerPage = PageOf(Movement, 'LedgerPage')
+const MovementsPage = PageOf(Movement, 'LedgerPage')
+
+export const LedgerPage = Type.Object(
+  {
+    ...MovementsPage.properties,
+    next_cursor: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The cursor of the movements after this page (`?cursor=`), on pages by number and by cursor alike; null on the last page.',
+    }),
+  },
+  { title: 'LedgerPage' },
+)
 
 export const LedgerSummaryQuery = Type.Object(Period)
 export type LedgerSummaryQuery = Static<typeof LedgerSummaryQuery>

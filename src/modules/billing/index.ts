@@ -8,6 +8,7 @@ import type { BillingContext } from './billing.context.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { billingRoutes } from './billing.routes.ts'
 import { createBookingPayments, type BookingPaymentsOfBilling } from './booking-payments.ts'
+import { foldDayTotalsJob } from '../../platform/ledger/day-totals-fold.ts'
 import type { LedgerSource } from '../../platform/ledger/movements.ts'
 import { createLedgerRepository } from './ledger.repository.ts'
 import { createLedgerService } from './ledger.service.ts'
@@ -16,6 +17,9 @@ import { createRefunds, type Refunds } from './refunds.ts'
 import { createStripeEvents, type BookingOutcomes } from './stripe-events.ts'
 
 export type { BillingTables }
+// The ledger's SQL as this module writes it, and its cursors: for the bench's EXPLAIN and deep pages.
+export { createLedgerRepository } from './ledger.repository.ts'
+export { decodeCursor, encodeCursor } from './ledger-cursor.ts'
 
 /** How guests pay bookings; created before the bookings module, which asks it. */
 export interface Payments {
@@ -71,8 +75,11 @@ export function createBillingModule(platform: Platform, deps: BillingDependencie
       timeZone: platform.config.businessTimezone,
       receiveEvent: events?.receive,
     }),
-    jobs: parts
-      ? [...parts.refunds.jobs, ...parts.payments.jobs, ...(events?.jobs ?? []), ...(holds?.jobs ?? [])]
-      : [],
+    jobs: [
+      foldDayTotalsJob('billing.fold-day-totals', context.db, 'billing_day_totals'),
+      ...(parts
+        ? [...parts.refunds.jobs, ...parts.payments.jobs, ...(events?.jobs ?? []), ...(holds?.jobs ?? [])]
+        : []),
+    ],
   }
 }

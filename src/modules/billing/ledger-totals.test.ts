@@ -3,6 +3,10 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { createUser } from '../../../test/helpers/accounts.ts'
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts'
+import { pino } from 'pino'
+import { createModules } from '../../app.ts'
+import type { JobContext } from '../../platform/jobs/jobs.ts'
+import { FOLDED_SLOT } from '../../platform/ledger/day-totals-fold.ts'
 import { payoutLedgerSource } from '../../platform/payouts/index.ts'
 import type { BillingTables } from './billing.repository.ts'
 import { createLedgerRepository, type LedgerFilter, type LedgerRepository } from './ledger.repository.ts'
@@ -130,6 +134,88 @@ describe('the ledger day totals', () => {
       where id = ${charges[5]}`.execute(t.platform.db)
     await sql`delete from refunds where charge_id = ${charges[3]}`.execute(t.platform.db)
     await sql`delete from payouts where id = any(${funded.slice(4)})`.execute(t.platform.db)
+    await assertTotalsMatch()
+  })
+})
+
+const TOTALS_TABLES = ['billing_day_totals', 'payout_day_totals'] as const
+
+/**
+ * Spreads every group of day totals over more slots, as writers on several connections do: +3
+ * movements and +12.34 in slot 6, the same taken back in slot 7, so the sums stay what they were.
+ */
+async function spreadOverSlots(): Promise<void> {
+  for (const table of TOTALS_TABLES) {
+    await sql`
+      insert into ${sql.table(table)} as t (day, kind, currency, status, slot, movements, amount_cents)
+      select g.day, g.kind, g.currency, g.status, s.slot, s.sign * 3, s.sign * 1234
+      from (select distinct day, kind, currency, status from ${sql.table(table)}) g,
+        (values (6, 1), (7, -1)) as s(slot, sign)
+      on conflict (day, kind, currency, status, slot) do update
+      set movements = t.movements + excluded.movements, amount_cents = t.amount_cents + excluded.amount_cents`.execute(
+      t.platform.db,
+    )
+  }
+}
+
+/** Rows of day totals, and how many (day, kind, currency, status) groups they hold, per table. */
+async function totalsShape(): Promise<{ rows: number; groups: number; unfolded: number }[]> {
+  const shapes = []
+  for (const table of TOTALS_TABLES) {
+    const { rows } = await sql<{ rows: number; groups: number; unfolded: number }>`
+      select count(*)::int as rows, count(distinct (day, kind, currency, status))::int as groups,
+        count(*) filter (where slot <> ${FOLDED_SLOT})::int as unfolded
+      from ${sql.table(table)}`.execute(t.platform.db)
+    shapes.push(rows[0] ?? { rows: 0, groups: 0, unfolded: 0 })
+  }
+  return shapes
+}
+
+/** One run of each scheduled fold (billing's and the payouts'), as a worker runs it. */
+async function fold(): Promise<void> {
+  const modules = createModules(t.platform)
+  const context: JobContext = { jobId: 'test', attempt: 1, final: false, logger: pino({ level: 'silent' }) }
+  const jobs = [...modules.billing.jobs, ...modules.payouts.jobs].filter((job) =>
+    job.name.endsWith('fold-day-totals'),
+  )
+  assert.equal(jobs.length, 2)
+  for (const job of jobs) assert.ok(job.cron, `${job.name} runs on a schedule`)
+  await Promise.all(jobs.map((job) => job.handle({}, context)))
+}
+
+describe('folding the day totals', () => {
+  it('keeps every count and sum equal to a recount, with folds and writes running at once', async () => {
+    await paidCharges(['2026-03-06T10:00:00Z', '2026-03-06T11:00:00Z', '2026-03-07T23:59:00Z'])
+    await payouts(['2026-03-06T10:00:00Z', '2026-03-07T00:00:00Z'], 'completed')
+    await spreadOverSlots()
+    for (const shape of await totalsShape()) assert.ok(shape.rows > shape.groups)
+    await assertTotalsMatch()
+
+    // Two workers folding each table at once, while movements are written.
+    await Promise.all([
+      fold(),
+      fold(),
+      paidCharges(['2026-03-06T12:00:00Z', '2026-03-08T08:00:00Z']),
+      payouts(['2026-03-06T12:00:00Z'], 'funded'),
+      fold(),
+    ])
+    await assertTotalsMatch()
+
+    await fold()
+    for (const shape of await totalsShape()) {
+      assert.deepEqual(shape, { rows: shape.groups, groups: shape.groups, unfolded: 0 })
+    }
+    await assertTotalsMatch()
+  })
+
+  it('leaves no row for a group whose movements all went', async () => {
+    const [id] = await paidCharges(['2026-02-20T10:00:00Z'])
+    await fold()
+    await sql`delete from charges where id = ${id}`.execute(t.platform.db)
+    await fold()
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from billing_day_totals where day = '2026-02-20'`.execute(t.platform.db)
+    assert.equal(rows[0]?.n, 0)
     await assertTotalsMatch()
   })
 })

@@ -1,9 +1,11 @@
 import { sql, type RawBuilder } from 'kysely'
 import {
+  atMicros,
   movementConditions,
   type DayTotalsFilter,
   type LedgerSource,
   type MovementFilter,
+  type MovementKey,
 } from '../../platform/ledger/movements.ts'
 import type { BillingDb } from './billing.repository.ts'
 import { billingDayTotals, spanOf } from './ledger-days.ts'
@@ -40,13 +42,13 @@ export interface MovementRow {
   provider_ref: string | null
   source: number
   id: number
+  /** `at` to the microsecond, for the row's place in the ledger's order (`keyOf`). */
+  at_micros: string
 }
 
-/** Where a batch of the CSV export stopped: the last row's sort key. */
-export interface LedgerCursor {
-  at: Date
-  id: number
-  source: number
+/** A row's place in the ledger's order: where a page by cursor or a batch of the export stops. */
+export function keyOf(row: MovementRow): MovementKey {
+  return { atMicros: row.at_micros, id: row.id, source: row.source }
 }
 
 /** A source of movements: its matching rows, the newest `limit` of them when given. */
@@ -89,7 +91,7 @@ const refundMovements: MovementSource = (filter, limit) => {
 }
 
 const columns = sql`m.at, m.direction, m.kind, m.amount_cents::text as amount_cents, m.currency, m.status,
-  m.subject_type, m.subject_id, m.provider, m.provider_ref, m.source, m.id`
+  m.subject_type, m.subject_id, m.provider, m.provider_ref, m.source, m.id, ${atMicros(sql`m.at`)} as at_micros`
 
 interface Source {
   kinds: readonly string[]
@@ -129,10 +131,13 @@ export function createLedgerRepository(db: BillingDb, payouts: LedgerSource) {
 
   /** The `limit` movements after the first `offset`, newest first, merged from each source's newest. */
   async function rowsOf(filter: LedgerFilter, limit: number, offset: number): Promise<MovementRow[]> {
+    // The columns are computed for the page's rows only, not for the `offset` rows skipped before them.
     const result = await sql<MovementRow>`
-      select ${columns} from (${union(filter, offset + limit)}) m
-      order by m.at desc, m.id desc, m.source desc
-      limit ${limit} offset ${offset}`.execute(db)
+      select ${columns} from (
+        select * from (${union(filter, offset + limit)}) u
+        order by u.at desc, u.id desc, u.source desc
+        limit ${limit} offset ${offset}) m
+      order by m.at desc, m.id desc, m.source desc`.execute(db)
     return result.rows
   }
 
@@ -174,23 +179,27 @@ export function createLedgerRepository(db: BillingDb, payouts: LedgerSource) {
     )
   }
 
-  /** One page, newest first, and how many movements match. */
+  /**
+   * One page, newest first (after `filter.after` when given), and how many movements match the filter
+   * as a whole (wherever the page starts).
+   */
   async function page(
     filter: LedgerFilter,
     window: { limit: number; offset: number },
   ): Promise<{ count: number; rows: MovementRow[] }> {
     const count = async () => {
+      const all = { ...filter, after: undefined }
       const result = await sql<{ count: number }>`
-        select coalesce(sum(p.movements), 0)::int as count from (${await parts(filter, false)}) p`.execute(db)
+        select coalesce(sum(p.movements), 0)::int as count from (${await parts(all, false)}) p`.execute(db)
       return result.rows[0]?.count ?? 0
     }
     const [total, rows] = await Promise.all([count(), rowsOf(filter, window.limit, window.offset)])
     return { count: total, rows }
   }
 
-  /** The `size` movements after `cursor` (from the newest when absent): the CSV export's batches. */
-  async function batch(filter: LedgerFilter, size: number, cursor?: LedgerCursor): Promise<MovementRow[]> {
-    return rowsOf({ ...filter, after: cursor }, size, 0)
+  /** The `size` movements after `after` (from the newest when absent): the CSV export's batches. */
+  async function batch(filter: LedgerFilter, size: number, after?: MovementKey): Promise<MovementRow[]> {
+    return rowsOf({ ...filter, after: after ?? filter.after }, size, 0)
   }
 
   /** Settled money in and out, by kind, direction and currency, summed in SQL. */

@@ -1,6 +1,14 @@
 import { Readable } from 'node:stream'
 import { formatCents } from '../../platform/validation/money.ts'
-import type { LedgerFilter, LedgerKind, LedgerRepository, MovementRow } from './ledger.repository.ts'
+import type { MovementKey } from '../../platform/ledger/movements.ts'
+import { encodeCursor } from './ledger-cursor.ts'
+import {
+  keyOf,
+  type LedgerFilter,
+  type LedgerKind,
+  type LedgerRepository,
+  type MovementRow,
+} from './ledger.repository.ts'
 import type { LedgerSummary, Movement } from './billing.schemas.ts'
 
 /** Rows read per query while exporting: memory stays flat however long the ledger is. */
@@ -20,25 +28,33 @@ const CSV_HEADER = [
 ]
 
 export function createLedgerService(repository: LedgerRepository) {
+  /**
+   * One page (by offset, or after `filter.after`), the count of the whole filter, and the cursor of
+   * the movements after the page: null when none is left (one row more is read to know).
+   */
   async function list(filter: LedgerFilter, page: { limit: number; offset: number }) {
-    const { count, rows } = await repository.page(filter, page)
-    return { count, results: rows.map(toMovement) }
+    const { count, rows } = await repository.page(filter, { limit: page.limit + 1, offset: page.offset })
+    const shown = rows.slice(0, page.limit)
+    const last = shown.at(-1)
+    const nextCursor = rows.length > page.limit && last ? encodeCursor(keyOf(last)) : null
+    return { count, results: shown.map(toMovement), nextCursor }
   }
 
   /**
-   * Every matching movement as CSV, newest first, read in batches by keyset (the sort key of the last
-   * row sent), so the export streams at constant memory and never reads the same rows twice.
+   * Every matching movement as CSV (after `filter.after` when given), newest first, read in batches by
+   * keyset (the sort key of the last row sent), so the export streams at constant memory and never
+   * reads the same rows twice.
    */
   function exportCsv(filter: LedgerFilter): Readable {
     async function* lines() {
       yield `${CSV_HEADER.join(',')}\r\n`
-      let cursor: { at: Date; id: number; source: number } | undefined
+      let cursor: MovementKey | undefined
       for (;;) {
         const rows = await repository.batch(filter, EXPORT_BATCH, cursor)
         if (rows.length > 0) yield rows.map((row) => `${csvLine(toMovement(row))}\r\n`).join('')
         const last = rows.at(-1)
         if (!last || rows.length < EXPORT_BATCH) return
-        cursor = { at: last.at, id: last.id, source: last.source }
+        cursor = keyOf(last)
       }
     }
     return Readable.from(lines())

@@ -7,7 +7,8 @@ import { startStripeApp, type StripeApp } from '../../../test/helpers/stripe-app
 import type { Page } from '../../platform/http/pagination.ts'
 import { payoutLedgerSource } from '../../platform/payouts/index.ts'
 import type { BillingTables } from './billing.repository.ts'
-import { createLedgerRepository, type LedgerCursor } from './ledger.repository.ts'
+import type { MovementKey } from '../../platform/ledger/movements.ts'
+import { createLedgerRepository, keyOf } from './ledger.repository.ts'
 
 interface Movement {
   at: string
@@ -212,13 +213,13 @@ describe('the CSV export reads the ledger in batches by keyset', () => {
       const filter = { timeZone: 'UTC' }
       const all = await repository.page(filter, { limit: 100, offset: 0 })
       const seen: string[] = []
-      let cursor: LedgerCursor | undefined
+      let cursor: MovementKey | undefined
       for (;;) {
         const rows = await repository.batch(filter, size, cursor)
         seen.push(...rows.map((row) => `${row.source}:${row.id}`))
         const last = rows.at(-1)
         if (!last || rows.length < size) break
-        cursor = { at: last.at, id: last.id, source: last.source }
+        cursor = keyOf(last)
       }
       assert.deepEqual(
         seen,

@@ -1,6 +1,7 @@
 import type { Guards } from '../../platform/http/guards.ts'
 import type { App } from '../../platform/http/server.ts'
 import type { JobDefinition } from '../../platform/jobs/jobs.ts'
+import { foldDayTotalsJob } from '../../platform/ledger/day-totals-fold.ts'
 import { payoutLedgerSource, type Payouts } from '../../platform/payouts/index.ts'
 import {
   failureReasons,
@@ -41,12 +42,16 @@ export interface PayoutsModule {
   }
 }
 
-/** The HTTP face of the platform's payouts (their jobs are the platform's). */
+/**
+ * The HTTP face of the platform's payouts (their jobs are the platform's), and the fold of their day
+ * totals.
+ */
 export function createPayoutsModule(platform: Platform, deps: { guards: Guards }): PayoutsModule {
   const { db } = platform
   return {
     routes: payoutRoutes(platform.payouts, deps.guards, platform.config.publicUrl),
-    jobs: [],
+    // The payouts' day totals that ledgers read, kept small.
+    jobs: [foldDayTotalsJob('payouts.fold-day-totals', db, 'payout_day_totals')],
     api: {
       ledger: payoutLedgerSource,
       stats: {

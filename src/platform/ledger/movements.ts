@@ -18,12 +18,28 @@ export interface MovementFilter {
   currency?: string | undefined
   timeZone: string
   /** Only the movements after this one in the ledger's order (at, id, source: all descending). */
-  after?: { at: Date; id: number; source: number } | undefined
+  after?: MovementKey | undefined
   /** Only money that moved (for totals): payouts funded at the provider or paid. */
   settled?: boolean
   /** Instants: only the movements at or after `since` and before `before` (a range's edge days). */
   since?: Date | undefined
   before?: Date | undefined
+}
+
+/**
+ * A movement's place in the ledger's order: its time as microseconds since the Unix epoch (a decimal
+ * string: a JS Date keeps milliseconds only, and two movements may differ by less), its id and the
+ * number of its source.
+ */
+export interface MovementKey {
+  atMicros: string
+  id: number
+  source: number
+}
+
+/** The SQL of a movement's time as a `MovementKey`'s `atMicros`. */
+export function atMicros(at: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(extract(epoch from ${at}) * 1000000)::bigint::text`
 }
 
 /**
@@ -41,7 +57,8 @@ export interface DayTotalsFilter {
 /**
  * A module's movements for a ledger: the kinds it has, its rows (the newest `limit` when given) with
  * the columns listed in payout-movements.ts, and its totals by UTC day, kept in the same transactions
- * as its rows change, as rows of (kind, direction, currency, movements, amount_cents).
+ * as its rows change, as rows of (kind, direction, currency, movements, amount_cents) that add up to
+ * them (grouped or not).
  */
 export interface LedgerSource {
   kinds: readonly string[]
@@ -87,12 +104,16 @@ export function movementConditions(
   if (filter.currency !== undefined) parts.push(sql`${columns.currency} = ${filter.currency}`)
   const { after } = filter
   if (after) {
+    // Whole seconds, then the microseconds: exact, where one product in floating point is not.
+    const micros = sql`${after.atMicros}::bigint`
+    const at = sql`(to_timestamp(${micros} / 1000000) + (${micros} % 1000000) * interval '1 microsecond')`
+    const id = sql`${after.id}::bigint`
     // Descending (at, id, source): this source's rows of the same (at, id) come after only when its
     // number is lower than the cursor's.
     parts.push(
       source < after.source
-        ? sql`(${columns.at}, ${columns.id}) <= (${after.at}, ${after.id})`
-        : sql`(${columns.at}, ${columns.id}) < (${after.at}, ${after.id})`,
+        ? sql`(${columns.at}, ${columns.id}) <= (${at}, ${id})`
+        : sql`(${columns.at}, ${columns.id}) < (${at}, ${id})`,
     )
   }
   return sql.join(parts, sql` and `)

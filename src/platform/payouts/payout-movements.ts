@@ -42,16 +42,15 @@ export function payoutMovements(filter: MovementFilter, limit?: number): RawBuil
 
 /**
  * Payouts' totals by UTC day of `created_at`, purpose, currency and status, kept by the triggers on
- * `payouts` (migration 0024): rows of (kind, direction, currency, movements, amount_cents).
+ * `payouts` (migration 0024): rows of (kind, direction, currency, movements, amount_cents), not
+ * grouped (the ledger sums them as it needs).
  */
 export function payoutDayTotals(filter: DayTotalsFilter): RawBuilder<unknown> {
   const settled = filter.settled ? sql`and t.status in ('funded', 'completed')` : sql``
   return sql`
-    select t.kind, 'out'::text as direction, t.currency, sum(t.movements)::bigint as movements,
-      sum(t.amount_cents)::bigint as amount_cents
+    select t.kind, 'out'::text as direction, t.currency, t.movements, t.amount_cents
     from payout_day_totals t
-    where ${dayTotalsConditions(filter)} ${settled}
-    group by t.kind, t.currency`
+    where ${dayTotalsConditions(filter)} ${settled}`
 }
 
 /** Payouts as a ledger's source of movements. */
