@@ -7810,7 +7810,7 @@ export type paths = {
     }
     /**
      * Every movement of money in and out, newest first
-     * @description Booking payments (in) and booking refunds, complaint refunds and early payments (out), from charges, refunds and payouts; amounts are positive, `direction` says which way. `from`/`to` are inclusive dates in the business time zone (from after to → 400). `?format=csv` answers every matching movement (not one page) as a CSV file with a header row, streamed.
+     * @description Booking payments (in) and booking refunds, complaint refunds and early payments (out), from charges, refunds and payouts; amounts are positive, `direction` says which way. `from`/`to` are inclusive dates in the business time zone (from after to → 400). Numbered pages (`?page=`), or a cursor (`?cursor=`, from `next_cursor`) that keeps deep pages as cheap as the first; a cursor that is not the ledger’s, or with `page` → 400 on `cursor`. `?format=csv` answers every matching movement (not one page) as a CSV file with a header row, streamed.
      */
     get: {
       parameters: {
@@ -7820,6 +7820,8 @@ export type paths = {
            * @example EUR
            */
           currency?: string
+          /** @description Instead of `page`: the movements after the last one of a page, as that page’s `next_cursor` gives it (opaque). Every page by cursor costs what the first does, however deep; movements written meanwhile are neither repeated nor skipped. `next` then carries the following page’s cursor; `previous` is null. With `format=csv`, the movements after it. */
+          cursor?: string
           /** @description csv: every matching movement (not one page) as a CSV download, with a header row. */
           format?: 'json' | 'csv'
           /**
@@ -7934,6 +7936,8 @@ export type paths = {
               count: number
               /** @description URL of the next page. */
               next: string | null
+              /** @description The cursor of the movements after this page (`?cursor=`), on pages by number and by cursor alike; null on the last page. */
+              next_cursor: string | null
               /** @description URL of the previous page. */
               previous: string | null
               results: {
