@@ -9,6 +9,8 @@ export interface Tokens {
   refresh: string
 }
 
+import { readSharedTokens, writeSharedTokens } from './shared-tokens'
+
 const KEY = 'bureau.session'
 const REFRESH_AHEAD_MS = 60_000
 const listeners = new Set<() => void>()
@@ -46,6 +48,7 @@ export function setTokens(next: Tokens | null): void {
   current = next
   if (next) localStorage.setItem(KEY, JSON.stringify(next))
   else localStorage.removeItem(KEY)
+  void writeSharedTokens(next)
   notify()
 }
 
@@ -83,12 +86,13 @@ async function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function refreshOnce(): Promise<Tokens | null> {
-  const before = current
-  // Another tab may have refreshed while this one waited for the lock: its pair is in storage.
-  const stored = read()
-  if (stored && stored.refresh !== before?.refresh) {
-    setTokens(stored)
-    if (!accessExpiring()) return stored
+  // Another tab may have refreshed while this one waited for the lock: its pair is the latest.
+  // (A sign-out elsewhere arrives by the storage event; an empty store only means nothing shared yet.)
+  const latest = (await readSharedTokens()) ?? read()
+  const newer = latest && (!current || expiresAt(latest.access) >= expiresAt(current.access))
+  if (latest && newer && latest.refresh !== current?.refresh) {
+    setTokens(latest)
+    if (!accessExpiring()) return latest
   }
   const refresh = current?.refresh
   if (!refresh) return null
@@ -104,6 +108,8 @@ async function refreshOnce(): Promise<Tokens | null> {
   if (!response.ok) return current
   const pair = (await response.json()) as Tokens
   setTokens(pair)
+  // Committed before the lock is released, so the next tab to refresh reads this pair.
+  await writeSharedTokens(pair)
   return pair
 }
 

@@ -149,7 +149,8 @@ async function deactivate(page: Page, email: string): Promise<void> {
     .getByRole('button', { name: 'Deactivate' })
     .click()
   await row.getByText('Deactivated').waitFor()
-  assert.equal(await row.getByRole('checkbox', { name: 'Approver' }).isDisabled(), true)
+  // The list is fetched again after the change: its roles are locked once that answer is shown.
+  await row.getByRole('checkbox', { name: 'Approver', disabled: true }).waitFor()
 }
 
 async function approverSeesTheirNavigation(
