@@ -1,4 +1,3 @@
-import { useState } from 'react'
 import { Link, setQuery, useLocation } from '../../router'
 import { DataTable, Pager, pageFrom } from '../../ui/DataTable'
 import { Field, onSubmit, TextField } from '../../ui/form'
@@ -8,6 +7,7 @@ import { QueryState } from '../../ui/states'
 import { Changes } from './Changes'
 import { useAudit, type AuditEvent } from './queries'
 import './admin.css'
+import { useFields } from '../../ui/useFields'
 
 const SUBJECT_TYPES = ['complaint', 'anticipation', 'payout', 'bank_account', 'user', 'supplier']
 const FILTERS = ['actor', 'subject_type', 'subject_id', 'action', 'from', 'to'] as const
@@ -48,9 +48,7 @@ export function AuditLog() {
 }
 
 function AuditFilters({ initial, error }: { initial: Filters; error: unknown }) {
-  const [form, setForm] = useState(initial)
-  const set = (name: keyof Filters) => (value: string) =>
-    setForm((current) => ({ ...current, [name]: value }))
+  const [form, set] = useFields(initial)
   return (
     <form
       className="toolbar"

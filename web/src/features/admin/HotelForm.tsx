@@ -1,7 +1,7 @@
-import { useState } from 'react'
 import { FormErrors, onSubmit, TextField } from '../../ui/form'
 import { Notice } from '../../ui/states'
 import type { HotelInput } from './hotel-queries'
+import { useFields } from '../../ui/useFields'
 
 const FIELDS = ['name', 'location', 'address', 'services']
 
@@ -30,14 +30,12 @@ export function HotelForm({
     isSuccess: boolean
   }
 }) {
-  const [form, setForm] = useState({
+  const [form, set, setForm] = useFields({
     name: initial?.name ?? '',
     location: initial?.location ?? '',
     address: initial?.address ?? '',
     services: initial?.services.join(', ') ?? '',
   })
-  const set = (field: keyof typeof form) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
   const submit = () =>
     save.mutate(
       { ...form, services: servicesFrom(form.services) },

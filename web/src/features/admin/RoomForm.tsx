@@ -1,8 +1,8 @@
-import { useState } from 'react'
 import { FormErrors, onSubmit, TextField } from '../../ui/form'
 import { Notice } from '../../ui/states'
 import { servicesFrom } from './HotelForm'
 import type { RoomInput } from './hotel-queries'
+import { useFields } from '../../ui/useFields'
 
 const FIELDS = ['name', 'description', 'price', 'quantity', 'services']
 
@@ -24,7 +24,7 @@ export function RoomForm({
   }
 }) {
   const empty = { name: '', description: '', price: '', quantity: '1', services: '' }
-  const [form, setForm] = useState(
+  const [form, set, setForm] = useFields(
     initial
       ? {
           name: initial.name,
@@ -35,8 +35,6 @@ export function RoomForm({
         }
       : empty,
   )
-  const set = (field: keyof typeof form) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
   const submit = () =>
     save.mutate(
       // The API checks the price and the quantity; the form sends what was typed.

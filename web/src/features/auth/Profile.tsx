@@ -9,6 +9,7 @@ import { FormErrors, onSubmit, TextField } from '../../ui/form'
 import { DateText } from '../../ui/Money'
 import { Page } from '../../ui/Page'
 import { ErrorNotice, Notice, QueryState } from '../../ui/states'
+import { useFields } from '../../ui/useFields'
 
 export function Profile() {
   const me = useMe()
@@ -51,14 +52,12 @@ const DETAIL_FIELDS = ['first_name', 'last_name', 'phone', 'iban']
 
 function DetailsForm({ user }: { user: Me }) {
   const queryClient = useQueryClient()
-  const [form, setForm] = useState({
+  const [form, set] = useFields({
     first_name: user.first_name,
     last_name: user.last_name,
     phone: user.phone ?? '',
     iban: user.iban ?? '',
   })
-  const set = (field: keyof typeof form) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
   const save = useMutation({
     mutationFn: async () =>
       unwrap(

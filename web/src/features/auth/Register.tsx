@@ -1,17 +1,17 @@
 import { useMutation } from '@tanstack/react-query'
-import { useState } from 'react'
 import { api } from '../../api/client'
 import { unwrap } from '../../api/problem'
 import { Link } from '../../router'
 import { FormErrors, onSubmit, TextField } from '../../ui/form'
 import { Page } from '../../ui/Page'
 import { Notice } from '../../ui/states'
+import { useFields } from '../../ui/useFields'
 
 const FIELDS = ['email', 'password', 'first_name', 'last_name', 'phone', 'iban'] as const
 type Fields = Record<(typeof FIELDS)[number], string>
 
 export function Register() {
-  const [form, setForm] = useState<Fields>({
+  const [form, set] = useFields<Fields>({
     email: '',
     password: '',
     first_name: '',
@@ -19,8 +19,6 @@ export function Register() {
     phone: '',
     iban: '',
   })
-  const set = (field: keyof Fields) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
   const register = useMutation({
     mutationFn: async () => {
       const { phone, iban, ...required } = form

@@ -10,6 +10,7 @@ import { VariantImage } from '../../ui/VariantImage'
 import { stayFrom } from './HotelSearch'
 import { useBook, useHotel, useRooms, type Room, type Stay } from './queries'
 import './bookings.css'
+import { useFields } from '../../ui/useFields'
 
 /** A hotel and its rooms; with dates, the rooms left and the total for the stay, and booking. */
 export function HotelRooms({ id }: { id: number }) {
@@ -64,8 +65,7 @@ export function HotelRooms({ id }: { id: number }) {
 }
 
 function StayForm({ initial, error }: { initial: Stay; error: unknown }) {
-  const [form, setForm] = useState(initial)
-  const set = (field: keyof Stay) => (value: string) => setForm((current) => ({ ...current, [field]: value }))
+  const [form, set] = useFields(initial)
   return (
     <form
       className="toolbar"

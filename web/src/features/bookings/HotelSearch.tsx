@@ -1,4 +1,3 @@
-import { useState } from 'react'
 import { Link, setQuery, useLocation } from '../../router'
 import { Pager, pageFrom } from '../../ui/DataTable'
 import { FormErrors, onSubmit, TextField } from '../../ui/form'
@@ -7,6 +6,7 @@ import { Empty, Loading } from '../../ui/states'
 import { VariantImage } from '../../ui/VariantImage'
 import { useHotels, type Hotel, type Stay } from './queries'
 import './bookings.css'
+import { useFields } from '../../ui/useFields'
 
 const SEARCH_FIELDS = ['location', 'date_from', 'date_to']
 
@@ -44,9 +44,7 @@ export function HotelSearch() {
 }
 
 function SearchForm({ initial, error }: { initial: { location: string } & Stay; error: unknown }) {
-  const [form, setForm] = useState(initial)
-  const set = (field: keyof typeof form) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
+  const [form, set] = useFields(initial)
   return (
     <form
       className="toolbar hotel-search"

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Field, FormErrors, onSubmit, TextField } from '../../ui/form'
 import { Notice } from '../../ui/states'
 import { useAddBankAccount, useBanks, type BankAccountBody } from './queries'
+import { useFields } from '../../ui/useFields'
 
 type Kind = 'iban' | 'domestic'
 
@@ -41,10 +42,9 @@ function bodyOf(kind: Kind, draft: Draft, isDefault: boolean): BankAccountBody {
 
 export function BankAccountForm({ companyId }: { companyId: number }) {
   const [kind, setKind] = useState<Kind>('iban')
-  const [draft, setDraft] = useState(EMPTY)
+  const [draft, set, setDraft] = useFields(EMPTY)
   const [isDefault, setIsDefault] = useState(false)
   const add = useAddBankAccount(companyId)
-  const set = (key: keyof Draft) => (value: string) => setDraft((current) => ({ ...current, [key]: value }))
   const text = (key: keyof Draft, label: string, hint?: string) => (
     <TextField
       label={label}

@@ -1,7 +1,7 @@
-import { useState } from 'react'
 import { FormErrors, onSubmit, TextField } from '../../ui/form'
 import { Notice } from '../../ui/states'
 import type { Company, CompanyBody } from './queries'
+import { useFields } from '../../ui/useFields'
 
 const DETAILS = [
   ['legal_name', 'Legal name'],
@@ -89,8 +89,7 @@ export function CompanyForm({
     isSuccess: boolean
   }
 }) {
-  const [draft, setDraft] = useState(() => draftOf(company))
-  const set = (key: Key) => (value: string) => setDraft((current) => ({ ...current, [key]: value }))
+  const [draft, set, setDraft] = useFields(() => draftOf(company))
   const setAddress = (key: AddressKey) => (value: string) =>
     setDraft((current) => ({ ...current, address: { ...current.address, [key]: value } }))
   const field = ([key, label]: readonly [Key, string]) => (

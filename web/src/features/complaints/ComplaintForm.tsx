@@ -7,18 +7,17 @@ import { Page } from '../../ui/Page'
 import { PhotoPicker, usePhoto } from './PhotoPicker'
 import { useFileComplaint } from './queries'
 import './complaints.css'
+import { useFields } from '../../ui/useFields'
 
 const FIELDS = ['title', 'description', 'amount', 'photo']
 
 /** File a complaint: what happened, the refund asked for and a photo of it. */
 export function ComplaintForm() {
-  const [form, setForm] = useState({ title: '', description: '', amount: '' })
+  const [form, set] = useFields({ title: '', description: '', amount: '' })
   const [photo, choosePhoto] = usePhoto()
   // One key per complaint being written: a retried send files it once.
   const [key, setKey] = useState(idempotencyKey)
   const file = useFileComplaint()
-  const set = (field: keyof typeof form) => (value: string) =>
-    setForm((current) => ({ ...current, [field]: value }))
   const submit = () => {
     file.mutate(
       { key, complaint: { ...form, photo: photo?.file ?? null } },

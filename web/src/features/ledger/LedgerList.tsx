@@ -1,4 +1,3 @@
-import { useState } from 'react'
 import { setQuery, useLocation } from '../../router'
 import { CsvDownloadButton } from '../../ui/CsvDownloadButton'
 import { DataTable, Pager, pageFrom } from '../../ui/DataTable'
@@ -10,6 +9,7 @@ import { StatusBadge } from '../../ui/Tabs'
 import { LedgerSummaryTables } from './LedgerSummary'
 import { fetchLedgerCsv, KINDS, kindLabel, useLedger, type LedgerFilters, type Movement } from './queries'
 import './ledger.css'
+import { useFields } from '../../ui/useFields'
 
 const FILTERS = ['from', 'to', 'kind', 'currency'] as const
 type Filters = Record<(typeof FILTERS)[number], string>
@@ -58,9 +58,7 @@ export function LedgerList() {
 }
 
 function LedgerFilterForm({ initial, error }: { initial: Filters; error: unknown }) {
-  const [form, setForm] = useState(initial)
-  const set = (name: keyof Filters) => (value: string) =>
-    setForm((current) => ({ ...current, [name]: value }))
+  const [form, set] = useFields(initial)
   return (
     <form
       className="toolbar"
