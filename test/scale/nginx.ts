@@ -123,6 +123,7 @@ export async function startNginx(site: NginxSite, files: NginxFiles): Promise<Ma
 export interface AccessLogEntry {
   time: string
   request_id: string
+  client: string
   method: string
   path: string
   status: number
