@@ -207,7 +207,13 @@ async function assertMonthsAreTheFoldedDays(): Promise<void> {
 /** One run of each scheduled fold (billing's and the payouts'), as a worker runs it. */
 async function fold(): Promise<void> {
   const modules = createModules(t.platform)
-  const context: JobContext = { jobId: 'test', attempt: 1, final: false, logger: pino({ level: 'silent' }) }
+  const context: JobContext = {
+    jobId: 'test',
+    attempt: 1,
+    final: false,
+    logger: pino({ level: 'silent' }),
+    untilDatabaseAnswers: (work) => work(),
+  }
   const jobs = [...modules.billing.jobs, ...modules.payouts.jobs].filter((job) =>
     job.name.endsWith('fold-day-totals'),
   )

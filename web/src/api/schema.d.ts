@@ -12358,7 +12358,7 @@ export type paths = {
       path?: never
       cookie?: never
     }
-    /** Readiness: the database (and Redis, the job queue when configured) answer */
+    /** Readiness: the database and the job queue answer (Redis too, or the answer is degraded) */
     get: {
       parameters: {
         query?: never
@@ -12461,7 +12461,8 @@ export type paths = {
               checks: {
                 [key: string]: 'ok' | 'failed'
               }
-              status: 'ok' | 'unavailable'
+              /** @description `ok`: every check passed. `degraded`: only a check the API can serve without failed (Redis), 200. `unavailable`: the database or the job queue failed, 503. */
+              status: 'ok' | 'degraded' | 'unavailable'
             }
           }
         }
@@ -12480,7 +12481,8 @@ export type paths = {
               checks: {
                 [key: string]: 'ok' | 'failed'
               }
-              status: 'ok' | 'unavailable'
+              /** @description `ok`: every check passed. `degraded`: only a check the API can serve without failed (Redis), 200. `unavailable`: the database or the job queue failed, 503. */
+              status: 'ok' | 'degraded' | 'unavailable'
             }
           }
         }
