@@ -76,7 +76,9 @@ export async function measureStatistics(
       ['payables', '', supplier],
       ['complaints', '', admin],
       ['bookings', '', admin],
+      ['bookings', 'page=50', admin],
       ['bookings', 'hotel=1', admin],
+      ['bookings', 'format=csv', admin],
       ['payouts', '', admin],
     ]
     for (const [endpoint, filter, token] of endpoints) {

@@ -178,6 +178,7 @@ function readinessChecks(platform: Platform): ReadinessCheck[] {
   if (redis) {
     checks.push({
       name: 'redis',
+      degradesOnly: true,
       check: async () => {
         await redis.ping()
       },

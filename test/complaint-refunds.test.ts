@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
+import type { JobContext } from '../src/platform/jobs/jobs.ts'
 import { createPayouts } from '../src/platform/payouts/payouts.ts'
 import { manualProvider, PayoutProviderError, type PayoutProvider } from '../src/platform/payouts/provider.ts'
 import { createWiseClient } from '../src/platform/payouts/wise-client.ts'
@@ -108,7 +109,13 @@ function payoutJobs(provider?: PayoutProvider) {
     audit: t.platform.audit,
     provider: provider ?? wiseProvider,
   })
-  const context = { jobId: 'test', attempt: 1, final: false, logger: pino({ level: 'silent' }) }
+  const context: JobContext = {
+    jobId: 'test',
+    attempt: 1,
+    final: false,
+    logger: pino({ level: 'silent' }),
+    untilDatabaseAnswers: (work) => work(),
+  }
   const run = (name: string) => async (payoutId: number) => {
     const job = jobs.find((candidate) => candidate.name === name)
     assert.ok(job)

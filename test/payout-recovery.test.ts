@@ -76,6 +76,7 @@ async function runJob(
     jobId: 'test',
     attempt: options.attempt ?? 1,
     final: options.final ?? false,
+    untilDatabaseAnswers: (work) => work(),
     logger: pino({ level: 'silent' }),
   }
   await job.handle(name === 'sweep-payouts' ? {} : { payoutId }, context)

@@ -71,6 +71,9 @@ export interface PlatformOptions {
   mailer?: Mailer
 }
 
+/** How long a worker's running jobs wait for a database that went away (a restart, a failover). */
+const JOB_OUTAGE_BUDGET_MS = 30_000
+
 /** Where the embedded database lives when DATABASE_URL is not set. */
 export function embeddedDatabaseFolder(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'pglite')
@@ -95,12 +98,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   redis?.on('error', (error: Error) => {
     logger.warn({ err: error }, 'redis connection error')
   })
-  const cache = createCache(config, redis, clock)
+  const cache = createCache(config, redis, clock, logger)
   const metrics = createMetrics()
   const errorReports = await createErrorReports(config.telemetry.sentry)
   const runsJobs = (options.role ?? 'all') !== 'api'
   const jobs = createJobs(database, logger, {
     maintenance: runsJobs,
+    // A database restart delays the jobs running meanwhile instead of leaving them to their expiry.
+    outageBudgetMs: runsJobs ? JOB_OUTAGE_BUDGET_MS : 0,
     timeZone: config.businessTimezone,
     metrics,
     errorReports,

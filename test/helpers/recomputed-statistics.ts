@@ -174,6 +174,15 @@ export function expectedComplaints(rows: Rows, range: Range, timeZone: string) {
   })
 }
 
+/** The nights of `month` (YYYY-MM) that fall in the range. */
+function nightsOfMonthIn(month: string, range: Range): number {
+  let nights = 0
+  for (let day = dayNumber(`${month}-01`); dateOf(day).startsWith(month); day++) {
+    if (dateOf(day) >= range.from && dateOf(day) <= range.to) nights += 1
+  }
+  return nights
+}
+
 export function expectedBookings(rows: Rows, range: Range) {
   const hotelOfRoom = new Map(rows.rooms.map((room) => [room.id, room.hotel_id]))
   const figures = new Map<string, { nights: number; revenue: bigint; cancellations: number }>()
@@ -198,10 +207,7 @@ export function expectedBookings(rows: Rows, range: Range) {
   }
   const hotels = [...rows.hotels].sort((a, b) => a.id - b.id)
   return monthsBetween(range).flatMap((month) => {
-    let nightsInRange = 0
-    for (let day = dayNumber(`${month}-01`); dateOf(day).startsWith(month); day++) {
-      if (dateOf(day) >= range.from && dateOf(day) <= range.to) nightsInRange += 1
-    }
+    const nightsInRange = nightsOfMonthIn(month, range)
     return hotels.map((hotel) => {
       const rooms = rows.rooms
         .filter((room) => room.hotel_id === hotel.id)
@@ -276,4 +282,23 @@ export function expectedOverview(rows: Rows) {
       failed_payouts: rows.payouts.filter((row) => row.status === 'failed').length,
     },
   }
+}
+
+/** Every hotel together, by month: the sums of `expectedBookings` rows, occupancy over every room. */
+export function expectedBookingTotals(rows: Rows, range: Range) {
+  const byHotel = expectedBookings(rows, range)
+  const rooms = rows.rooms.reduce((sum, room) => sum + room.quantity, 0)
+  return monthsBetween(range).map((month) => {
+    const ofMonth = byHotel.filter((row) => row.month === month)
+    const nights = ofMonth.reduce((sum, row) => sum + row.nights_sold, 0)
+    const whole = rooms * nightsOfMonthIn(month, range)
+    return {
+      month,
+      rooms,
+      nights_sold: nights,
+      occupancy: whole > 0 ? fixed(BigInt(nights), BigInt(whole), 4, false) : '0.0000',
+      revenue: money(ofMonth.reduce((sum, row) => sum + cents(row.revenue), 0n)),
+      cancellations: ofMonth.reduce((sum, row) => sum + row.cancellations, 0),
+    }
+  })
 }

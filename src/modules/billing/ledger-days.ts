@@ -1,12 +1,14 @@
 import { sql, type RawBuilder } from 'kysely'
-import { dayTotalsConditions, type DayTotalsFilter } from '../../platform/ledger/movements.ts'
+import { MONTH_TOTALS } from '../../platform/ledger/day-totals-fold.ts'
+import { totalsRows, type DayTotalsFilter } from '../../platform/ledger/movements.ts'
 
 /*
  * The ledger's counts and sums read from day totals: each module keeps, per UTC day, kind, currency
  * and status, how many movements it has and their amount (triggers of migration 0024, in the same
  * transactions as its rows change). A range of the ledger is cut into the UTC days wholly inside it,
  * read from those totals, and at most two partial days at its edges (the business time zone's
- * midnight is rarely UTC's), whose movements are read and counted one by one.
+ * midnight is rarely UTC's), whose movements are read and counted one by one. The months wholly
+ * inside those days are read from month totals (migration 0028, `totalsRows`).
  */
 
 const DAY_MS = 86_400_000
@@ -43,10 +45,12 @@ function isoDay(day: Date): string {
  * paid charge and the refunds that succeeded.
  */
 export function billingDayTotals(filter: DayTotalsFilter): RawBuilder<unknown> {
-  const settled = filter.settled ? sql`and (t.kind = 'booking_payment' or t.status = 'succeeded')` : sql``
+  const settled = filter.settled ? sql`where t.kind = 'booking_payment' or t.status = 'succeeded'` : sql``
   return sql`
     select t.kind, (case t.kind when 'booking_payment' then 'in' else 'out' end)::text as direction, t.currency,
       t.movements, t.amount_cents
-    from billing_day_totals t
-    where ${dayTotalsConditions(filter)} ${settled}`
+    from (${totalsRows(BILLING_TOTALS, filter)}) t
+    ${settled}`
 }
+
+const BILLING_TOTALS = { days: 'billing_day_totals', months: MONTH_TOTALS.billing_day_totals }

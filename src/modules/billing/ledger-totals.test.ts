@@ -68,6 +68,13 @@ async function assertTotalsMatch(): Promise<void> {
     { from: '2026-03-01', to: '2026-03-04', kind: 'booking_payment' },
     { from: '2026-03-02', to: '2026-03-05', currency: 'EUR' },
     { kind: 'early_payment', currency: 'BRL' },
+    // Whole months read from month totals, and the days around them from day totals.
+    { from: '2026-02-01', to: '2026-03-31' },
+    { from: '2026-01-15', to: '2026-04-10' },
+    { from: '2026-02-01' },
+    { to: '2026-02-28' },
+    { from: '2025-12-31', to: '2026-02-01', kind: 'early_payment' },
+    { from: '2026-01-01', to: '2026-04-30', currency: 'BRL' },
   ]
   for (const timeZone of ['UTC', 'America/Sao_Paulo', 'Asia/Kolkata', 'Pacific/Kiritimati']) {
     for (const part of filters) {
@@ -100,6 +107,14 @@ describe('the ledger day totals', () => {
       '2026-03-03T12:00:00Z',
       '2026-03-04T21:00:00Z',
       '2026-03-05T09:15:00Z',
+      // Other months, their first and last instants among them.
+      '2025-12-31T23:59:59Z',
+      '2026-01-01T00:00:00Z',
+      '2026-01-20T10:00:00Z',
+      '2026-02-01T01:00:00Z',
+      '2026-02-28T23:00:00Z',
+      '2026-04-01T02:00:00Z',
+      '2026-04-30T23:59:00Z',
     ]
     const charges = await paidCharges(times)
     await paidCharges(times.slice(0, 3), 'BRL')
@@ -171,10 +186,34 @@ async function totalsShape(): Promise<{ rows: number; groups: number; unfolded: 
   return shapes
 }
 
+/** Each table's month totals are the sums of its folded day rows by month, and nothing else. */
+async function assertMonthsAreTheFoldedDays(): Promise<void> {
+  for (const table of TOTALS_TABLES) {
+    const months = table === 'billing_day_totals' ? 'billing_month_totals' : 'payout_month_totals'
+    const { rows: kept } = await sql<Record<string, unknown>>`
+      select to_char(month, 'YYYY-MM') as month, kind, currency, status, movements::int, amount_cents::text
+      from ${sql.table(months)} order by 1, 2, 3, 4`.execute(t.platform.db)
+    const { rows: folded } = await sql<Record<string, unknown>>`
+      select to_char(day, 'YYYY-MM') as month, kind, currency, status, sum(movements)::int as movements,
+        sum(amount_cents)::text as amount_cents
+      from ${sql.table(table)} where slot = ${FOLDED_SLOT}
+      group by 1, 2, 3, 4 having sum(movements) <> 0 or sum(amount_cents) <> 0
+      order by 1, 2, 3, 4`.execute(t.platform.db)
+    assert.ok(kept.length > 0, `${months} has rows`)
+    assert.deepEqual(kept, folded, months)
+  }
+}
+
 /** One run of each scheduled fold (billing's and the payouts'), as a worker runs it. */
 async function fold(): Promise<void> {
   const modules = createModules(t.platform)
-  const context: JobContext = { jobId: 'test', attempt: 1, final: false, logger: pino({ level: 'silent' }) }
+  const context: JobContext = {
+    jobId: 'test',
+    attempt: 1,
+    final: false,
+    logger: pino({ level: 'silent' }),
+    untilDatabaseAnswers: (work) => work(),
+  }
   const jobs = [...modules.billing.jobs, ...modules.payouts.jobs].filter((job) =>
     job.name.endsWith('fold-day-totals'),
   )
@@ -185,8 +224,13 @@ async function fold(): Promise<void> {
 
 describe('folding the day totals', () => {
   it('keeps every count and sum equal to a recount, with folds and writes running at once', async () => {
-    await paidCharges(['2026-03-06T10:00:00Z', '2026-03-06T11:00:00Z', '2026-03-07T23:59:00Z'])
-    await payouts(['2026-03-06T10:00:00Z', '2026-03-07T00:00:00Z'], 'completed')
+    await paidCharges([
+      '2026-03-06T10:00:00Z',
+      '2026-03-06T11:00:00Z',
+      '2026-03-07T23:59:00Z',
+      '2026-01-31T12:00:00Z',
+    ])
+    await payouts(['2026-03-06T10:00:00Z', '2026-03-07T00:00:00Z', '2026-02-14T09:00:00Z'], 'completed')
     await spreadOverSlots()
     for (const shape of await totalsShape()) assert.ok(shape.rows > shape.groups)
     await assertTotalsMatch()
@@ -205,6 +249,24 @@ describe('folding the day totals', () => {
     for (const shape of await totalsShape()) {
       assert.deepEqual(shape, { rows: shape.groups, groups: shape.groups, unfolded: 0 })
     }
+    await assertMonthsAreTheFoldedDays()
+    await assertTotalsMatch()
+
+    // Writes after the fold: in months already folded, read as month totals plus unfolded days.
+    await paidCharges(['2026-01-31T13:00:00Z', '2026-02-01T00:00:00Z'])
+    await sql`update payouts set status = 'failed', failure_reason = 'closed'
+      where created_at = '2026-02-14T09:00:00Z'`.execute(t.platform.db)
+    await assertTotalsMatch()
+    await fold()
+    await assertMonthsAreTheFoldedDays()
+    await assertTotalsMatch()
+  })
+
+  it('counts every movement again into folded days and months when rebuilt', async () => {
+    await paidCharges(['2026-01-05T10:00:00Z'])
+    await sql`select rebuild_billing_day_totals(), rebuild_payout_day_totals()`.execute(t.platform.db)
+    for (const shape of await totalsShape()) assert.equal(shape.unfolded, 0)
+    await assertMonthsAreTheFoldedDays()
     await assertTotalsMatch()
   })
 

@@ -9,24 +9,46 @@ import { bookingRoutes } from './bookings.routes.ts'
 import { seedHotels } from './bookings.seed.ts'
 import { createBookingsService, type Contacts } from './bookings.service.ts'
 import { createCatalogCache } from './catalog-cache.ts'
-import { bookingsByHotelMonth, hotelRooms, type HotelMonthFigures, type HotelRooms } from './booking-stats.ts'
+import {
+  bookingsByHotelMonth,
+  bookingsByMonth,
+  hotelRooms,
+  roomsInAll,
+  type HotelIds,
+  type HotelMonthFigures,
+  type HotelRooms,
+  type HotelSelection,
+  type MonthFigures,
+} from './booking-stats.ts'
 import { hotelRoutes } from './hotels.routes.ts'
 import { imageRoutes } from './images.routes.ts'
 import { createHotelsService } from './hotels.service.ts'
 import { createPaymentOutcomes, type PaymentOutcome } from './payment-outcomes.ts'
 import type { BookingPayments } from './payments.ts'
 
-export type { BookingsTables, HotelMonthFigures, HotelRooms, PaymentOutcome }
+export type {
+  BookingsTables,
+  HotelIds,
+  HotelMonthFigures,
+  HotelRooms,
+  HotelSelection,
+  MonthFigures,
+  PaymentOutcome,
+}
 export type { BookingPayments, BookingToPay, PaymentFacts, PaymentView } from './payments.ts'
 export type { Booking } from './bookings.schemas.ts'
 export type BookingsApi = BookingsModule['api']
 
 /** Figures for statistics. */
 export interface BookingStats {
-  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive (one hotel's if given). */
-  bookingsByHotelMonth(range: { from: string; to: string }, hotel?: number): Promise<HotelMonthFigures[]>
-  /** Every hotel by id, with its rooms (only the one given, if any). */
-  hotelRooms(hotel?: number): Promise<HotelRooms[]>
+  /** Nights sold, revenue and cancellations by hotel and month, from `from` to `to` inclusive (hotels with ids in `hotels` only, if given). */
+  bookingsByHotelMonth(range: { from: string; to: string }, hotels?: HotelIds): Promise<HotelMonthFigures[]>
+  /** The same summed over every hotel, by month. */
+  bookingsByMonth(range: { from: string; to: string }): Promise<MonthFigures[]>
+  /** Hotels by id with their rooms (one, a page, or all), and how many the selection holds in all. */
+  hotelRooms(selection?: HotelSelection): Promise<{ count: number; hotels: HotelRooms[] }>
+  /** The rooms of every hotel together. */
+  roomsInAll(): Promise<number>
 }
 
 /**
@@ -87,8 +109,10 @@ export function createBookingsModule(platform: Platform, deps: BookingsDependenc
     api: {
       seedDemo: () => seedHotels(db, hotels),
       stats: {
-        bookingsByHotelMonth: (range, hotel) => bookingsByHotelMonth(db, range, hotel),
-        hotelRooms: (hotel) => hotelRooms(db, hotel),
+        bookingsByHotelMonth: (range, hotels) => bookingsByHotelMonth(db, range, hotels),
+        bookingsByMonth: (range) => bookingsByMonth(db, range),
+        hotelRooms: (selection) => hotelRooms(db, selection),
+        roomsInAll: () => roomsInAll(db),
       },
       ...createPaymentOutcomes(context),
     },

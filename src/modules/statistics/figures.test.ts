@@ -16,6 +16,7 @@ import {
   seeded,
 } from '../../../test/helpers/statistics.ts'
 import {
+  expectedBookingTotals,
   expectedBookings,
   expectedComplaints,
   expectedOverview,
@@ -32,6 +33,14 @@ import {
 
 const ZONE = 'America/Sao_Paulo'
 const random = seeded(15)
+
+interface BookingsPage {
+  count: number
+  next: string | null
+  previous: string | null
+  totals: unknown[]
+  rows: { hotel_id: number }[]
+}
 
 let t: TestApp
 let admin: SignedInUser
@@ -225,9 +234,50 @@ describe('statistics recomputed from the rows', () => {
       assert.deepEqual(report.rows, expectedComplaints(await rowsOf(), range, ZONE))
     })
 
-    it(`bookings of ${range.from}..${range.to} match the stays, night by night`, async () => {
-      const report = await get<{ rows: unknown[] }>(`/api/stats/bookings?${query}`)
-      assert.deepEqual(report.rows, expectedBookings(await rowsOf(), range))
+    it(`bookings of ${range.from}..${range.to} match the stays, night by night, hotel by hotel and in total`, async () => {
+      const report = await get<BookingsPage>(`/api/stats/bookings?${query}&page_size=100`)
+      const rows = await rowsOf()
+      assert.deepEqual(report.rows, expectedBookings(rows, range))
+      assert.deepEqual(report.totals, expectedBookingTotals(rows, range))
+      assert.equal(report.count, rows.hotels.length)
+      assert.equal(report.next, null)
+    })
+
+    it(`bookings of ${range.from}..${range.to} page by hotel, with every hotel's totals on each page`, async () => {
+      const rows = await rowsOf()
+      const all = expectedBookings(rows, range)
+      const ids = rows.hotels.map((hotel) => hotel.id).sort((a, b) => a - b)
+      const first = await get<BookingsPage>(`/api/stats/bookings?${query}&page_size=2`)
+      assert.deepEqual(
+        first.rows,
+        all.filter((row) => ids.slice(0, 2).includes(row.hotel_id)),
+      )
+      assert.ok(first.next?.endsWith(`/api/stats/bookings?${query}&page_size=2&page=2`), String(first.next))
+      assert.equal(first.previous, null)
+      const second = await get<BookingsPage>(`/api/stats/bookings?${query}&page_size=2&page=2`)
+      assert.deepEqual(
+        second.rows,
+        all.filter((row) => ids.slice(2).includes(row.hotel_id)),
+      )
+      assert.equal(second.next, null)
+      assert.deepEqual(second.totals, first.totals)
+      assert.deepEqual([first.count, second.count], [ids.length, ids.length])
+      const past = await t.app.inject({
+        method: 'GET',
+        url: `/api/stats/bookings?${query}&page_size=2&page=3`,
+        headers: admin.headers,
+      })
+      assert.equal(past.statusCode, 404)
+    })
+
+    it(`the bookings CSV of ${range.from}..${range.to} holds every hotel, whatever the page size`, async () => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/stats/bookings?${query}&format=csv&page_size=1`,
+        headers: admin.headers,
+      })
+      const lines = response.body.trimEnd().split(/\r?\n/)
+      assert.equal(lines.length, 1 + expectedBookings(await rowsOf(), range).length)
     })
 
     it(`one hotel's bookings of ${range.from}..${range.to} are that hotel's rows of them all`, async () => {

@@ -21,7 +21,13 @@ export interface StatisticsDependencies {
 /** Figures across modules for the people who run the back office: read-only, JSON and CSV. */
 export function createStatisticsModule(platform: Platform, deps: StatisticsDependencies): StatisticsModule {
   return {
-    routes: statisticsRoutes(deps.sources, deps.guards, platform.clock, deps.supplierOfUser),
+    routes: statisticsRoutes(
+      deps.sources,
+      deps.guards,
+      platform.clock,
+      deps.supplierOfUser,
+      platform.config.publicUrl,
+    ),
     jobs: [],
   }
 }

@@ -1,10 +1,10 @@
 import type { AuthModule } from '../auth/index.ts'
-import type { BookingStats, HotelMonthFigures } from '../bookings/index.ts'
+import type { BookingStats } from '../bookings/index.ts'
 import type { CompaniesModule } from '../companies/index.ts'
 import type { ComplaintStats } from '../complaints/index.ts'
 import { PAYOUT_PROVIDERS, PAYOUT_PURPOSES, PAYOUT_STATUSES, type PayoutStats } from '../payouts/index.ts'
 import { PAYMENT_STATUSES, type PaymentStats } from '../supplier-payments/index.ts'
-import { daysInRange, monthsOf, type DateRange } from './date-range.ts'
+import { monthsOf, type DateRange } from './date-range.ts'
 import type { OverviewReport } from './statistics.schemas.ts'
 
 /**
@@ -62,45 +62,6 @@ export async function complaintsReport(sources: Sources, range: DateRange) {
       p90_hours_to_decision: row?.p90_hours_to_decision ?? null,
     }
   })
-  return { ...range, rows }
-}
-
-/**
- * Bookings by month, then hotel id: every hotel (or only `hotel`) in every month. A year is 12 000 rows, five years
- * 60 000, so the figures are placed by position (month × hotel) rather than looked up by a text key.
- */
-export async function bookingsReport(sources: Sources, range: DateRange, hotel?: number) {
-  const [hotels, figures] = await Promise.all([
-    sources.bookings.hotelRooms(hotel),
-    sources.bookings.bookingsByHotelMonth(range, hotel),
-  ])
-  const months = monthsOf(range)
-  const monthAt = new Map(months.map((month, index) => [month, index]))
-  const hotelAt = new Map(hotels.map((hotel, index) => [hotel.id, index]))
-  const found = new Array<HotelMonthFigures | undefined>(months.length * hotels.length)
-  for (const row of figures) {
-    const month = monthAt.get(row.month)
-    const hotel = hotelAt.get(row.hotel_id)
-    if (month !== undefined && hotel !== undefined) found[month * hotels.length + hotel] = row
-  }
-  const rows = []
-  for (const [m, month] of months.entries()) {
-    const days = daysInRange(month, range)
-    for (const [h, hotel] of hotels.entries()) {
-      const row = found[m * hotels.length + h]
-      const nights = row?.nights_sold ?? 0
-      rows.push({
-        month,
-        hotel_id: hotel.id,
-        hotel: hotel.name,
-        rooms: hotel.rooms,
-        nights_sold: nights,
-        occupancy: ratio(nights, hotel.rooms * days),
-        revenue: row?.revenue ?? '0.00',
-        cancellations: row?.cancellations ?? 0,
-      })
-    }
-  }
   return { ...range, rows }
 }
 

@@ -5,10 +5,11 @@ import { csvText } from '../../platform/csv/csv-text.ts'
 import { forbidden } from '../../platform/errors.ts'
 import { hasRole } from '../../platform/http/actor.ts'
 import { actorOf, type Guards } from '../../platform/http/guards.ts'
+import { pageRequest, toPage } from '../../platform/http/pagination.ts'
 import type { App } from '../../platform/http/server.ts'
 import { parseRange } from './date-range.ts'
+import { bookingsReport, bookingsTable } from './bookings-report.ts'
 import {
-  bookingsReport,
   complaintsReport,
   overviewReport,
   overviewRows,
@@ -23,6 +24,7 @@ import {
   ComplaintsReport,
   ComplaintsRow,
   FormatQuery,
+  HOTELS_PER_PAGE,
   OverviewReport,
   PayablesQuery,
   PayablesReport,
@@ -95,6 +97,7 @@ export function statisticsRoutes(
   guards: Guards,
   clock: Clock,
   supplierOfUser: (userId: number) => Promise<number | undefined>,
+  publicUrl: string,
 ) {
   const access = payablesAccess(supplierOfUser)
   const tags = ['statistics']
@@ -144,19 +147,27 @@ export function statisticsRoutes(
         schema: {
           tags,
           summary: 'Bookings by hotel and month: nights sold, occupancy, revenue, cancellations',
-          description: `Admins. Every hotel in every month (12 000 rows for a year of 1 000 hotels), or one hotel's with \`?hotel=\`. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. ${RANGE_RULES}`,
+          description: `Admins. JSON: a page of hotels (\`page\`, \`page_size\`, default ${HOTELS_PER_PAGE} hotels, in id order), each in every month of the range, and \`totals\`: every hotel together by month, whatever the page; \`?hotel=\` for one hotel's rows. CSV: every hotel's rows (or \`?hotel=\`'s) in one file. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. ${RANGE_RULES}`,
           querystring: BookingsQuery,
           response: answers(BookingsReport),
         },
       },
       async (request, reply) => {
-        const range = parseRange(request.query, clock.today())
-        const report = await bookingsReport(sources, range, request.query.hotel)
-        // Rows built here with exactly the schema's fields: V8's JSON.stringify writes 12 000 of them
-        // in half the time of the schema's compiled serialiser (5 vs 11 ms, measured).
-        if (request.query.format !== 'csv')
-          reply.type('application/json; charset=utf-8').serializer(JSON.stringify)
-        return send(reply, request.query.format, 'bookings', Object.keys(BookingsRow), report)
+        const { query } = request
+        const range = parseRange(query, clock.today())
+        if (query.format === 'csv') {
+          const table = await bookingsTable(sources, range, { hotel: query.hotel })
+          return send(reply, 'csv', 'bookings', Object.keys(BookingsRow), { ...range, rows: table.rows })
+        }
+        const page = pageRequest({ page: query.page, page_size: query.page_size ?? HOTELS_PER_PAGE })
+        const report = await bookingsReport(sources, range, {
+          hotel: query.hotel,
+          limit: page.limit,
+          offset: page.offset,
+        })
+        const { hotels, ...figures } = report
+        const { count, next, previous } = toPage(request, publicUrl, page, report.count, hotels)
+        return reply.send({ ...figures, count, next, previous })
       },
     )
 

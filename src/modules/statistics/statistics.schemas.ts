@@ -36,6 +36,9 @@ export const PayablesQuery = Type.Object(
 )
 export type PayablesQuery = Static<typeof PayablesQuery>
 
+/** Hotels on a page of the bookings report when `page_size` is not given. */
+export const HOTELS_PER_PAGE = 10
+
 export const BookingsQuery = Type.Object(
   {
     ...RangeQuery,
@@ -44,6 +47,16 @@ export const BookingsQuery = Type.Object(
         minimum: 1,
         maximum: 9007199254740991,
         description: 'One hotel’s rows only (no rows for a hotel that does not exist).',
+      }),
+    ),
+    page: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Page of hotels, from 1 (JSON only).' }),
+    ),
+    page_size: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: `Hotels per page (default ${HOTELS_PER_PAGE}), each with every month of the range (JSON only).`,
       }),
     ),
   },
@@ -114,7 +127,27 @@ export const BookingsRow = {
   revenue: Money('Those nights at their booked price per night.'),
   cancellations: Count('Cancelled stays that were to start in the month.'),
 }
-export const BookingsReport = Report('BookingsReport', BookingsRow)
+const MonthTotalsRow = {
+  month: BookingsRow.month,
+  rooms: BookingsRow.rooms,
+  nights_sold: BookingsRow.nights_sold,
+  occupancy: BookingsRow.occupancy,
+  revenue: BookingsRow.revenue,
+  cancellations: BookingsRow.cancellations,
+}
+export const BookingsReport = Report('BookingsReport', BookingsRow, {
+  count: Type.Integer({ description: 'Hotels in all (the rows are those of this page’s hotels).' }),
+  next: Type.Union([Type.String({ format: 'uri' }), Type.Null()], {
+    description: 'URL of the next page of hotels.',
+  }),
+  previous: Type.Union([Type.String({ format: 'uri' }), Type.Null()], {
+    description: 'URL of the previous page of hotels.',
+  }),
+  totals: Type.Array(Type.Object(MonthTotalsRow), {
+    description:
+      'Every hotel together, one row per month of the range, whatever the page (rooms: every hotel’s rooms now).',
+  }),
+})
 
 export const PayoutsRow = {
   month: Month,

@@ -8,6 +8,7 @@ import { assertInvalid, assertProblem } from '../../../test/helpers/problems.ts'
 import { startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../../../test/helpers/smtp.ts'
 import { newSupplier as newSupplierOf, type SupplierAccount } from '../../../test/helpers/suppliers.ts'
 import type { Page } from '../../platform/http/pagination.ts'
+import type { JobContext } from '../../platform/jobs/jobs.ts'
 import { notifySupplierJob } from './supplier-payments.jobs.ts'
 import type { SupplierPaymentsTables } from './supplier-payments.repository.ts'
 import type { Anticipation, LogEntry, Payment } from './supplier-payments.schemas.ts'
@@ -652,7 +653,13 @@ describe('emails to the supplier’s user', () => {
       contacts,
       'BRL',
     )
-    const context = { jobId: randomUUID(), attempt: 1, final: false, logger: t.platform.logger }
+    const context: JobContext = {
+      jobId: randomUUID(),
+      attempt: 1,
+      final: false,
+      logger: t.platform.logger,
+      untilDatabaseAnswers: (work) => work(),
+    }
     await job.handle({ anticipationId: anticipation.id, event: 'R' }, context)
     await job.handle({ anticipationId: anticipation.id, event: 'R' }, { ...context, attempt: 2 })
     assert.deepEqual(subjects(await emailsTo('twice@bureau.test')), ['New anticipation requested.'])

@@ -4,6 +4,7 @@ import { fixedClock } from '../clock.ts'
 import { cacheContract } from './cache.contract.ts'
 import { createCache } from './index.ts'
 import { createMemoryCache } from './memory-cache.ts'
+import { createLogger } from '../telemetry/logger.ts'
 
 const START = '2026-01-01T00:00:00Z'
 
@@ -47,7 +48,12 @@ describe('memory cache', () => {
 
   it('createCache keeps entries in process, on the given clock, without a Redis client', async () => {
     const clock = fixedClock(START)
-    const cache = createCache({ cacheMaxEntries: 10, redisPrefix: 'unused:' }, undefined, clock)
+    const cache = createCache(
+      { cacheMaxEntries: 10, redisPrefix: 'unused:' },
+      undefined,
+      clock,
+      createLogger({ logLevel: 'silent' }),
+    )
     await cache.set('key', 'value', 60)
     assert.equal(await cache.get('key'), 'value')
     clock.advance(60_000)

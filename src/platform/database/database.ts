@@ -75,6 +75,9 @@ export class EmbeddedDatabaseUnreadableError extends Error {
   }
 }
 
+/** Longest wait for a new connection (or a free one from the pool) before a query fails as unavailable. */
+const CONNECT_TIMEOUT_MS = 10_000
+
 const DATE_OID = 1082
 const INT8_OID = 20
 const INT8_ARRAY_OID: number = 1016
@@ -106,10 +109,15 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       max: location.poolSize,
       types: pgTypes,
       application_name: location.applicationName ?? 'bureau',
+      // A database host that drops packets (instead of refusing) fails requests after this, not after
+      // the operating system's two minutes of connection attempts.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     })
-    // An idle client losing its connection (database restart) must not crash the process; the pool
-    // replaces it and /ready reports the outage.
+    // A client losing its connection (database restart) must not crash the process: an idle one is
+    // dropped by the pool, and one checked out between two statements (inside a transaction) fails
+    // its next statement, which answers 503, and is dropped when released. /ready reports the outage.
     pool.on('error', () => undefined)
+    pool.on('connect', (client) => client.on('error', () => undefined))
     if (location.preparedStatements ?? true) prepareStatements(pool)
     const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
     const stats = () => ({

@@ -44,10 +44,17 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
 ])
 
+/**
+ * node-postgres's own words for a connection lost or never made: the server went away mid-session, a
+ * client already broken by that, or no connection within the pool's connection timeout.
+ */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|is not queryable|timeout exceeded when trying to connect/i
+
 /** True when the database could not be reached (as opposed to rejecting a query). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (isPostgresError(error) && UNAVAILABLE_CODES.has(error.code)) return true
-  return error instanceof Error && /Connection terminated|connection timeout/i.test(error.message)
+  return error instanceof Error && UNAVAILABLE_MESSAGES.test(error.message)
 }
 
 /** Errors that say the database's files are damaged, not that a query was wrong. */

@@ -34,7 +34,7 @@ export function sendEmailJob(
     payload: EmailPayload,
     retryLimit: 8,
     retryDelaySeconds: 30,
-    handle: async (email, { jobId, logger }) => {
+    handle: async (email, { jobId, logger, untilDatabaseAnswers }) => {
       const delivered = await db
         .selectFrom('email_deliveries')
         .select('message_id')
@@ -45,17 +45,21 @@ export function sendEmailJob(
         return
       }
       const { messageId } = await mailer.send({ ...email, messageId: `<${jobId}@${messageIdDomain}>` })
-      await db
-        .insertInto('email_deliveries')
-        .values({
-          job_id: jobId,
-          recipient: email.to,
-          subject: email.subject,
-          message_id: messageId,
-          sent_at: clock.now(),
-        })
-        .onConflict((oc) => oc.column('job_id').doNothing())
-        .execute()
+      const sentAt = clock.now()
+      // Handed over: a database that went away meanwhile is waited for, rather than the email sent again.
+      await untilDatabaseAnswers(() =>
+        db
+          .insertInto('email_deliveries')
+          .values({
+            job_id: jobId,
+            recipient: email.to,
+            subject: email.subject,
+            message_id: messageId,
+            sent_at: sentAt,
+          })
+          .onConflict((oc) => oc.column('job_id').doNothing())
+          .execute(),
+      )
     },
   })
 }

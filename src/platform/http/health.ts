@@ -4,13 +4,22 @@ import type { App } from './server.ts'
 export interface ReadinessCheck {
   name: string
   check(): Promise<void>
+  /**
+   * The process serves without it, in a reduced way (Redis: no shared cache, rate limits per
+   * process): its failure makes the answer `degraded`, still 200, so a load balancer does not take
+   * every replica out of service at once for an outage they all ride out.
+   */
+  degradesOnly?: boolean
 }
 
 const CHECK_TIMEOUT_MS = 2000
 
 const Health = Type.Object({ status: Type.Literal('ok') })
 const Readiness = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')], {
+    description:
+      '`ok`: every check passed. `degraded`: only a check the API can serve without failed (Redis), 200. `unavailable`: the database or the job queue failed, 503.',
+  }),
   checks: Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failed')]), {
     examples: [{ database: 'ok' }],
   }),
@@ -28,27 +37,36 @@ export function registerHealthRoutes(app: App, checks: ReadinessCheck[]): void {
     {
       schema: {
         tags: ['platform'],
-        summary: 'Readiness: the database (and Redis, the job queue when configured) answer',
+        summary: 'Readiness: the database and the job queue answer (Redis too, or the answer is degraded)',
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (request, reply) => {
       const results = await Promise.all(
         checks.map(async (readiness) => {
-          const { name } = readiness
           try {
             await withTimeout(readiness.check(), CHECK_TIMEOUT_MS)
-            return [name, 'ok'] as const
+            return { readiness, passed: true }
           } catch (error) {
-            request.log.warn({ err: error, check: name }, 'readiness check failed')
-            return [name, 'failed'] as const
+            request.log.warn({ err: error, check: readiness.name }, 'readiness check failed')
+            return { readiness, passed: false }
           }
         }),
       )
-      const ready = results.every(([, result]) => result === 'ok')
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) })
+      const failed = results.filter(({ passed }) => !passed)
+      const status =
+        failed.length === 0
+          ? ('ok' as const)
+          : failed.every(({ readiness }) => readiness.degradesOnly)
+            ? ('degraded' as const)
+            : ('unavailable' as const)
+      const checksResult = Object.fromEntries(
+        results.map(({ readiness, passed }) => [
+          readiness.name,
+          passed ? ('ok' as const) : ('failed' as const),
+        ]),
+      )
+      return reply.code(status === 'unavailable' ? 503 : 200).send({ status, checks: checksResult })
     },
   )
 }

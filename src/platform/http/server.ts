@@ -16,6 +16,8 @@ import Fastify, {
 } from 'fastify'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { Redis } from 'ioredis'
+import { redisFallback } from '../cache/redis.ts'
+import { sharedRateLimitStore } from './rate-limit-store.ts'
 import type { Config } from '../../config.ts'
 import type { Logger } from '../telemetry/logger.ts'
 import type { Metrics } from '../telemetry/metrics.ts'
@@ -180,7 +182,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   }
   await app.register(rateLimit, {
     global: false,
-    ...(options.redis ? { redis: options.redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
+    ...(options.redis
+      ? {
+          store: sharedRateLimitStore(
+            options.redis,
+            `${config.redisPrefix}rate-limit:`,
+            redisFallback(
+              options.logger,
+              'rate limits',
+              'rate limits are counted per process until it returns',
+            ),
+          ),
+        }
+      : {}),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       message: `Too many requests; try again in ${context.after}.`,

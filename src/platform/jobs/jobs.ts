@@ -9,6 +9,7 @@ import type { Logger } from '../telemetry/logger.ts'
 import type { Metrics } from '../telemetry/metrics.ts'
 import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { inJobSpan, traceCarrier } from '../telemetry/tracing.ts'
+import { acrossDatabaseOutage } from './database-outage.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
 
 /** What a handler knows about the job it runs. */
@@ -19,6 +20,12 @@ export interface JobContext {
   /** True on the last attempt: if it fails, the job is not retried (it is dead-lettered). */
   final: boolean
   logger: Logger
+  /**
+   * Runs `work` (a database step), waiting through a database outage and running it again: for the
+   * record of an effect outside the database (an email handed over), which a rerun of the whole
+   * handler would repeat. Fails as usual once the worker's outage budget is spent.
+   */
+  untilDatabaseAnswers: <T>(work: () => Promise<T>) => Promise<T>
 }
 
 /**
@@ -149,6 +156,11 @@ export interface JobsOptions {
    * Workers do; API-only processes only enqueue.
    */
   maintenance: boolean
+  /**
+   * How long a job run waits for a database that went away to come back (its handler run again, its
+   * settlement retried) before failing as usual. Workers set it; 0 (default) fails at once.
+   */
+  outageBudgetMs?: number
   /** Counts and times every attempt. */
   metrics?: Pick<Metrics, 'observeJob'>
   /** Told of every failed attempt. */
@@ -157,7 +169,8 @@ export interface JobsOptions {
 
 export function createJobs(database: Database, logger: Logger, options: JobsOptions): Jobs {
   const definitions = new Map<string, { definition: JobDefinition; check: ReturnType<typeof Compile> }>()
-  const db = bossDatabase(database)
+  const outageBudgetMs = options.outageBudgetMs ?? 0
+  const db = bossDatabase(database, outageBudgetMs)
   const boss = new PgBoss({
     db,
     backend: database.kind === 'pglite' ? 'pglite' : 'postgres',
@@ -209,7 +222,10 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
     }
     const final = job.retryCount >= job.retryLimit
     try {
-      await definition.handle(payload, { jobId: job.id, attempt, final, logger: log })
+      const untilDatabaseAnswers = <T>(work: () => Promise<T>) =>
+        acrossDatabaseOutage(database, outageBudgetMs, work)
+      const context = { jobId: job.id, attempt, final, logger: log, untilDatabaseAnswers }
+      await untilDatabaseAnswers(() => definition.handle(payload, context))
       return { id: job.id, status: 'completed' }
     } catch (error) {
       log.warn({ err: error, final }, final ? 'job failed; dead-lettered' : 'job failed; will retry')

@@ -17,6 +17,8 @@ import { defineJob, type JobDefinition } from '../jobs/jobs.ts'
  * it never waits for a writer while holding rows a writer may want (the payment counts' fold adds to
  * slot 0, which writers share); a transaction-level advisory lock lets one fold of a table run at a
  * time (a second one returns at once), so two folds never wait for each other's folded rows either.
+ * The same statement adds the folded amounts to their month's totals (migration 0028), which are
+ * therefore always the sum of the folded rows of the month.
  */
 
 /** The slot of folded totals: writers use 0 to 7. */
@@ -29,12 +31,22 @@ const FOLD_CRON = '*/10 * * * *'
 export type DayTotalsTable = 'billing_day_totals' | 'payout_day_totals'
 
 /**
+ * Each table's month totals (migration 0028): what its folded rows add up to by month, written in
+ * the statement that folds them, so the two always agree.
+ */
+export const MONTH_TOTALS = {
+  billing_day_totals: 'billing_month_totals',
+  payout_day_totals: 'payout_month_totals',
+} as const satisfies Record<DayTotalsTable, string>
+
+/**
  * Folds `table`'s slot rows into one row per day, kind, currency and status; returns how many slot
  * rows were folded (0 when another fold of the table was running). Groups that add up to nothing
  * leave no row.
  */
 export async function foldDayTotals<Tables>(db: Kysely<Tables>, table: DayTotalsTable): Promise<number> {
   const totals = sql.table(table)
+  const monthTotals = sql.table(MONTH_TOTALS[table])
   return transaction(db, async (tx) => {
     const lock = await sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(hashtext(${`fold ${table}`})) as locked`.execute(tx)
@@ -52,11 +64,20 @@ export async function foldDayTotals<Tables>(db: Kysely<Tables>, table: DayTotals
         on conflict (day, kind, currency, status, slot) do update
         set movements = t.movements + excluded.movements, amount_cents = t.amount_cents + excluded.amount_cents
         returning 1
+      ), months as (
+        insert into ${monthTotals} as m (month, kind, currency, status, movements, amount_cents)
+        select date_trunc('month', day)::date, kind, currency, status, sum(movements), sum(amount_cents)
+        from taken group by 1, 2, 3, 4
+        on conflict (month, kind, currency, status) do update
+        set movements = m.movements + excluded.movements, amount_cents = m.amount_cents + excluded.amount_cents
+        returning 1
       )
-      select (select count(*) from taken)::int as rows where (select count(*) from added) >= 0`.execute(tx)
+      select (select count(*) from taken)::int as rows
+      where (select count(*) from added) >= 0 and (select count(*) from months) >= 0`.execute(tx)
     await sql`
       delete from ${totals}
       where slot = ${FOLDED_SLOT} and movements = 0 and amount_cents = 0`.execute(tx)
+    await sql`delete from ${monthTotals} where movements = 0 and amount_cents = 0`.execute(tx)
     return folded.rows[0]?.rows ?? 0
   })
 }

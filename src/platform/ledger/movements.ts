@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { FOLDED_SLOT } from './day-totals-fold.ts'
 
 /*
  * Movements of money for a ledger that merges several modules' sources (billing's charges and
@@ -66,14 +67,79 @@ export interface LedgerSource {
   dayTotals: (filter: DayTotalsFilter) => RawBuilder<unknown>
 }
 
-/** The conditions of `filter` on a table of day totals (its day, kind and currency columns). */
-export function dayTotalsConditions(filter: DayTotalsFilter): RawBuilder<unknown> {
-  const parts = [sql`true`]
-  if (filter.fromDay !== undefined) parts.push(sql`t.day >= ${filter.fromDay}::date`)
-  if (filter.toDay !== undefined) parts.push(sql`t.day < ${filter.toDay}::date`)
+/** A module's tables of totals: by UTC day (migration 0024) and by month of its folded days (0028). */
+export interface TotalsTables {
+  days: string
+  months: string
+}
+
+/**
+ * Rows (kind, currency, status, movements, amount_cents) that add up to a module's totals of the UTC
+ * days of `filter`: the month totals of the months wholly inside them with the day rows of those
+ * months not folded yet (month totals hold the folded ones), and every day row of the days before
+ * and after the whole months. Not grouped: the ledger sums them as it needs.
+ */
+export function totalsRows(tables: TotalsTables, filter: DayTotalsFilter): RawBuilder<unknown> {
+  const days = sql.table(tables.days)
+  const { firstMonth, afterMonths } = wholeMonths(filter)
+  const of = (table: RawBuilder<unknown>, where: RawBuilder<unknown>[]) =>
+    sql`select t.kind, t.currency, t.status, t.movements, t.amount_cents from ${table} t
+      where ${sql.join([...where, ...kindAndCurrency(filter)], sql` and `)}`
+  if (firstMonth !== undefined && afterMonths !== undefined && firstMonth >= afterMonths) {
+    return of(days, dayBounds(filter.fromDay, filter.toDay))
+  }
+  const parts = [
+    of(sql.table(tables.months), monthBounds(firstMonth, afterMonths)),
+    of(days, [sql`t.slot <> ${FOLDED_SLOT}`, ...dayBounds(firstMonth, afterMonths)]),
+  ]
+  if (filter.fromDay !== undefined && firstMonth !== undefined && filter.fromDay < firstMonth) {
+    parts.push(of(days, dayBounds(filter.fromDay, firstMonth)))
+  }
+  if (filter.toDay !== undefined && afterMonths !== undefined && afterMonths < filter.toDay) {
+    parts.push(of(days, dayBounds(afterMonths, filter.toDay)))
+  }
+  return sql.join(
+    parts.map((part) => sql`(${part})`),
+    sql` union all `,
+  )
+}
+
+/** The first of the months wholly inside the days and the first of the month after them (open: undefined). */
+function wholeMonths(filter: DayTotalsFilter): { firstMonth?: string; afterMonths?: string } {
+  const months: { firstMonth?: string; afterMonths?: string } = {}
+  if (filter.fromDay !== undefined) {
+    months.firstMonth = filter.fromDay.endsWith('-01') ? filter.fromDay : nextMonth(filter.fromDay)
+  }
+  if (filter.toDay !== undefined) months.afterMonths = `${filter.toDay.slice(0, 7)}-01`
+  return months
+}
+
+/** The first day of the month after that of `day` (YYYY-MM-DD). */
+function nextMonth(day: string): string {
+  const year = Number(day.slice(0, 4))
+  const month = Number(day.slice(5, 7))
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`
+}
+
+function dayBounds(from: string | undefined, to: string | undefined): RawBuilder<unknown>[] {
+  const bounds = [sql`true`]
+  if (from !== undefined) bounds.push(sql`t.day >= ${from}::date`)
+  if (to !== undefined) bounds.push(sql`t.day < ${to}::date`)
+  return bounds
+}
+
+function monthBounds(from: string | undefined, to: string | undefined): RawBuilder<unknown>[] {
+  const bounds = [sql`true`]
+  if (from !== undefined) bounds.push(sql`t.month >= ${from}::date`)
+  if (to !== undefined) bounds.push(sql`t.month < ${to}::date`)
+  return bounds
+}
+
+function kindAndCurrency(filter: DayTotalsFilter): RawBuilder<unknown>[] {
+  const parts: RawBuilder<unknown>[] = []
   if (filter.kind !== undefined) parts.push(sql`t.kind = ${filter.kind}`)
   if (filter.currency !== undefined) parts.push(sql`t.currency = ${filter.currency}`)
-  return sql.join(parts, sql` and `)
+  return parts
 }
 
 /**

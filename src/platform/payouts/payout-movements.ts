@@ -1,11 +1,12 @@
 import { sql, type RawBuilder } from 'kysely'
 import {
-  dayTotalsConditions,
+  totalsRows,
   movementConditions,
   type DayTotalsFilter,
   type LedgerSource,
   type MovementFilter,
 } from '../ledger/movements.ts'
+import { MONTH_TOTALS } from '../ledger/day-totals-fold.ts'
 import { PAYOUT_PURPOSES } from './payouts.repository.ts'
 
 /** Which source payouts are in a ledger: it orders movements of equal `at` and `id`. */
@@ -46,12 +47,14 @@ export function payoutMovements(filter: MovementFilter, limit?: number): RawBuil
  * grouped (the ledger sums them as it needs).
  */
 export function payoutDayTotals(filter: DayTotalsFilter): RawBuilder<unknown> {
-  const settled = filter.settled ? sql`and t.status in ('funded', 'completed')` : sql``
+  const settled = filter.settled ? sql`where t.status in ('funded', 'completed')` : sql``
   return sql`
     select t.kind, 'out'::text as direction, t.currency, t.movements, t.amount_cents
-    from payout_day_totals t
-    where ${dayTotalsConditions(filter)} ${settled}`
+    from (${totalsRows(PAYOUT_TOTALS, filter)}) t
+    ${settled}`
 }
+
+const PAYOUT_TOTALS = { days: 'payout_day_totals', months: MONTH_TOTALS.payout_day_totals }
 
 /** Payouts as a ledger's source of movements. */
 export const payoutLedgerSource: LedgerSource = {

@@ -10342,7 +10342,7 @@ export type paths = {
     }
     /**
      * Bookings by hotel and month: nights sold, occupancy, revenue, cancellations
-     * @description Admins. Every hotel in every month (12 000 rows for a year of 1 000 hotels), or one hotel's with `?hotel=`. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. JSON, or CSV of the same rows with `?format=csv`. `from`/`to` are dates (YYYY-MM-DD) in the business time zone, both included; by default the last 12 months (from the first of the month 11 months ago to today). `from` after `to`, or a range of 5 years or more, is a 400. Rows are ordered by month, then their keys; months with nothing are present with zeros.
+     * @description Admins. JSON: a page of hotels (`page`, `page_size`, default 10 hotels, in id order), each in every month of the range, and `totals`: every hotel together by month, whatever the page; `?hotel=` for one hotel's rows. CSV: every hotel's rows (or `?hotel=`'s) in one file. Only confirmed (paid) stays sell nights; a month cut by the range counts its days in the range. JSON, or CSV of the same rows with `?format=csv`. `from`/`to` are dates (YYYY-MM-DD) in the business time zone, both included; by default the last 12 months (from the first of the month 11 months ago to today). `from` after `to`, or a range of 5 years or more, is a 400. Rows are ordered by month, then their keys; months with nothing are present with zeros.
      */
     get: {
       parameters: {
@@ -10359,6 +10359,10 @@ export type paths = {
           from?: string
           /** @description One hotel’s rows only (no rows for a hotel that does not exist). */
           hotel?: number
+          /** @description Page of hotels, from 1 (JSON only). */
+          page?: number
+          /** @description Hotels per page (default 10), each with every month of the range (JSON only). */
+          page_size?: number
           /**
            * @description Last day, YYYY-MM-DD, inclusive (default: today); at most 5 years after from.
            * @example 2026-12-31
@@ -10456,8 +10460,14 @@ export type paths = {
           }
           content: {
             'application/json': {
+              /** @description Hotels in all (the rows are those of this page’s hotels). */
+              count: number
               /** @example 2026-01-01 */
               from: string
+              /** @description URL of the next page of hotels. */
+              next: string | null
+              /** @description URL of the previous page of hotels. */
+              previous: string | null
               rows: {
                 /**
                  * @description Cancelled stays that were to start in the month.
@@ -10499,6 +10509,39 @@ export type paths = {
               }[]
               /** @example 2026-12-31 */
               to: string
+              /** @description Every hotel together, one row per month of the range, whatever the page (rooms: every hotel’s rooms now). */
+              totals: {
+                /**
+                 * @description Cancelled stays that were to start in the month.
+                 * @example 12
+                 */
+                cancellations: number
+                /**
+                 * @description YYYY-MM
+                 * @example 2026-03
+                 */
+                month: string
+                /**
+                 * @description Nights of confirmed stays in the month (a stay across months counts in each).
+                 * @example 12
+                 */
+                nights_sold: number
+                /**
+                 * @description nights_sold ÷ (rooms × nights of the month in the range), 4 places.
+                 * @example 0.3651
+                 */
+                occupancy: string
+                /**
+                 * @description Those nights at their booked price per night.
+                 * @example 1250.00
+                 */
+                revenue: string
+                /**
+                 * @description Rooms of every type the hotel has now.
+                 * @example 12
+                 */
+                rooms: number
+              }[]
             }
             'text/csv': string
           }
@@ -12315,7 +12358,7 @@ export type paths = {
       path?: never
       cookie?: never
     }
-    /** Readiness: the database (and Redis, the job queue when configured) answer */
+    /** Readiness: the database and the job queue answer (Redis too, or the answer is degraded) */
     get: {
       parameters: {
         query?: never
@@ -12418,7 +12461,8 @@ export type paths = {
               checks: {
                 [key: string]: 'ok' | 'failed'
               }
-              status: 'ok' | 'unavailable'
+              /** @description `ok`: every check passed. `degraded`: only a check the API can serve without failed (Redis), 200. `unavailable`: the database or the job queue failed, 503. */
+              status: 'ok' | 'degraded' | 'unavailable'
             }
           }
         }
@@ -12437,7 +12481,8 @@ export type paths = {
               checks: {
                 [key: string]: 'ok' | 'failed'
               }
-              status: 'ok' | 'unavailable'
+              /** @description `ok`: every check passed. `degraded`: only a check the API can serve without failed (Redis), 200. `unavailable`: the database or the job queue failed, 503. */
+              status: 'ok' | 'degraded' | 'unavailable'
             }
           }
         }

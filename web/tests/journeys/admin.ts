@@ -10,7 +10,7 @@ import { screenshot, seriousViolations, type ConsoleUnderTest } from '../harness
  * An admin: finds a user by email and grants them the approver role (after a confirmation), which
  * the user sees in their navigation when they sign in; cannot remove their own admin role (the
  * API's words on the page); deactivates another user after confirming; finds the role change in the
- * audit log; reads the statistics overview and the complaints by month (a CSV of them, and the API's
+ * audit log; reads the statistics overview, the bookings by hotel (a page of hotels) and the complaints by month (a CSV of them, and the API's
  * word on dates the wrong way round), the failed jobs, and the ledger's summary and its CSV.
  */
 export async function adminJourney(bureau: ConsoleUnderTest): Promise<void> {
@@ -189,6 +189,11 @@ async function statisticsOverview(page: Page): Promise<void> {
   const admins = page.locator('dl.figures div').filter({ hasText: 'Admins' })
   assert.ok(Number(await admins.locator('dd').innerText()) >= 1)
   await page.getByRole('img', { name: 'Waiting for a person' }).waitFor()
+  assert.deepEqual(await seriousViolations(page), [])
+  await page.getByRole('tab', { name: 'Bookings' }).click()
+  await page.getByRole('img', { name: 'Bookings by hotel and month' }).waitFor()
+  const pager = page.getByRole('navigation', { name: 'Pages' })
+  assert.match(await pager.innerText(), /Page 1 of \d+ · \d+ in all/)
   assert.deepEqual(await seriousViolations(page), [])
   await page.getByRole('tab', { name: 'Complaints' }).click()
   await page.getByRole('img', { name: 'Complaints by month filed' }).waitFor()

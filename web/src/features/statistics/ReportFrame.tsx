@@ -20,19 +20,23 @@ export function ReportFrame<T extends { month: string }>({
   rowKey,
   shown,
   children,
+  after,
 }: {
   name: ReportName
   title: string
   range: Range
   report: { from: string; to: string; rows: T[] }
-  chart: { description: string; series: BarSeries[]; format?: (value: number) => string }
+  /** `months`: the chart's months, when they are not those of the rows (a page of a longer table). */
+  chart: { description: string; series: BarSeries[]; format?: (value: number) => string; months?: string[] }
   columns: Column<T>[]
   rowKey: (row: T) => string
   /** The rows worth a line in the table (reports with a row per combination have many empty ones). */
   shown?: (row: T) => boolean
   children?: ReactNode
+  /** Below the table (a pager). */
+  after?: ReactNode
 }) {
-  const months = [...new Set(report.rows.map((row) => row.month))]
+  const months = chart.months ?? [...new Set(report.rows.map((row) => row.month))]
   return (
     <section aria-labelledby={`${name}-title`} className="report">
       <header className="report-header">
@@ -67,6 +71,7 @@ export function ReportFrame<T extends { month: string }>({
           cell: (row: T & { id: string }) => column.cell(row),
         }))}
       />
+      {after}
     </section>
   )
 }

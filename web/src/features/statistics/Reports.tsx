@@ -1,4 +1,5 @@
-import { DataTable } from '../../ui/DataTable'
+import { useLocation } from '../../router'
+import { DataTable, Pager, pageFrom } from '../../ui/DataTable'
 import { formatMoney, formatRate } from '../../ui/format'
 import { Money } from '../../ui/Money'
 import { amountOf, centsOf, monthsOf, seriesBy } from './chart-data'
@@ -117,7 +118,8 @@ function ComplaintsView({ data, range }: { data: ComplaintsReport; range: Range 
 }
 
 export function BookingsReport({ range }: { range: Range }) {
-  const report = useBookingStats(range)
+  const page = pageFrom(useLocation().query)
+  const report = useBookingStats(range, page)
   return (
     <DatedReport range={range} query={report}>
       {(data) => (
@@ -130,14 +132,16 @@ export function BookingsReport({ range }: { range: Range }) {
           shown={(row) => row.nights_sold > 0 || row.cancellations > 0}
           chart={{
             description: 'Nights sold each month, over every hotel.',
+            months: monthsOf(data.totals),
             series: seriesBy(
-              data.rows,
-              monthsOf(data.rows),
+              data.totals,
+              monthsOf(data.totals),
               () => 'Nights sold',
               (row) => row.nights_sold,
             ),
             format: count,
           }}
+          after={<Pager page={page} list={{ ...data, results: data.rows }} />}
           columns={[
             monthColumn(),
             { header: 'Hotel', cell: (row) => row.hotel },

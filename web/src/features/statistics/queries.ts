@@ -21,8 +21,9 @@ async function fetchPayables(range: Range) {
 async function fetchComplaints(range: Range) {
   return report(unwrap(await api.GET('/api/stats/complaints', { params: { query: range } })))
 }
-async function fetchBookings(range: Range) {
-  return report(unwrap(await api.GET('/api/stats/bookings', { params: { query: range } })))
+async function fetchBookings(range: Range, page: number) {
+  const query = { ...range, ...(page > 1 ? { page } : {}) }
+  return report(unwrap(await api.GET('/api/stats/bookings', { params: { query } })))
 }
 async function fetchPayouts(range: Range) {
   return report(unwrap(await api.GET('/api/stats/payouts', { params: { query: range } })))
@@ -51,10 +52,11 @@ export const useComplaintStats = (range: Range) =>
     queryFn: () => fetchComplaints(range),
     ...reportQuery,
   })
-export const useBookingStats = (range: Range) =>
+/** A page of hotels (10 a page, as the API pages them by default), with every hotel's monthly totals. */
+export const useBookingStats = (range: Range, page: number) =>
   useQuery({
-    queryKey: ['statistics', 'bookings', range],
-    queryFn: () => fetchBookings(range),
+    queryKey: ['statistics', 'bookings', range, page],
+    queryFn: () => fetchBookings(range, page),
     ...reportQuery,
   })
 export const usePayoutStats = (range: Range) =>
