@@ -31,3 +31,11 @@ export async function pendingJobs(sql: pg.Pool, queue: string): Promise<number> 
   )
   return rows[0]?.count ?? 0
 }
+
+/** Email and payout jobs running now. */
+export async function runningJobs(sql: pg.Pool): Promise<number> {
+  const { rows } = await sql.query<{ count: number }>(
+    `select count(*)::int as count from pgboss.job where name in ('send-email', 'fund-payout') and state = 'active'`,
+  )
+  return rows[0]?.count ?? 0
+}
