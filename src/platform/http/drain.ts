@@ -1,6 +1,6 @@
 import { Server as NetServer, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { App } from './server.ts'
+import type { Server } from 'node:http'
 
 /*
  * A graceful stop behind a load balancer that keeps connections alive (nginx's upstream keepalive).
@@ -19,14 +19,23 @@ import type { App } from './server.ts'
  * and the server finishes what is in flight.
  */
 
-const draining = new WeakSet<App>()
-const connections = new WeakMap<App, Set<Socket>>()
+/** What draining needs of a Fastify app: its server, and an onSend hook. */
+interface Drainable {
+  server: Server
+  addHook(
+    name: 'onSend',
+    hook: (request: unknown, reply: { header(name: string, value: string): unknown }) => Promise<void>,
+  ): unknown
+}
+
+const draining = new WeakSet<Drainable>()
+const connections = new WeakMap<Drainable, Set<Socket>>()
 
 /**
  * Keeps count of the server's connections, and closes each connection after its response once
  * `drain` started. Call before the server listens.
  */
-export function closeConnectionsWhenDraining(app: App): void {
+export function closeConnectionsWhenDraining(app: Drainable): void {
   const open = new Set<Socket>()
   connections.set(app, open)
   app.server.on('connection', (socket: Socket) => {
@@ -39,7 +48,7 @@ export function closeConnectionsWhenDraining(app: App): void {
 }
 
 /** Stops accepting connections and waits (up to `waitMs`) for the open ones to end after a response. */
-export async function drain(app: App, waitMs: number): Promise<void> {
+export async function drain(app: Drainable, waitMs: number): Promise<void> {
   draining.add(app)
   const server = app.server
   if (!server.listening) return
