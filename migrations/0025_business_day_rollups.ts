@@ -35,7 +35,7 @@ import { sql, type Kysely } from 'kysely'
  * roll-ups in the same transaction.
  */
 
-interface Rollup {
+export interface Rollup {
   name: string
   /** The table whose rows are counted: a recount reads only its rows, which carry every figure. */
   counted: string
@@ -45,7 +45,7 @@ interface Rollup {
   sources: Record<string, (relation: string) => string>
 }
 
-const ROLLUPS: Rollup[] = [
+export const ROLLUPS: Rollup[] = [
   {
     name: 'payout_stats',
     counted: 'payouts',
@@ -79,7 +79,7 @@ const ROLLUPS: Rollup[] = [
 ]
 
 /** The changes of `rows` (with a `sign`) summed by business day and keys; unchanged ones left out. */
-function changesBy(rollup: Rollup, rows: string): string {
+export function changesBy(rollup: Rollup, rows: string): string {
   const keys = rollup.keys.join(', ')
   const sums = rollup.values.map((value) => `sum(sign * ${value}) as ${value}`).join(', ')
   const changed = rollup.values.map((value) => `sum(sign * ${value}) <> 0`).join(' or ')
@@ -89,7 +89,7 @@ function changesBy(rollup: Rollup, rows: string): string {
 }
 
 /** Adds the changes to the day and the month rows, in one statement. */
-function addTo(rollup: Rollup, changes: string): string {
+export function addTo(rollup: Rollup, changes: string): string {
   const keys = rollup.keys.join(', ')
   const values = rollup.values.join(', ')
   const add = rollup.values.map((value) => `${value} = t.${value} + excluded.${value}`).join(', ')
@@ -103,12 +103,12 @@ function addTo(rollup: Rollup, changes: string): string {
     on conflict (month, ${keys}) do update set ${add};`
 }
 
-const EVENTS = {
+export const EVENTS = {
   insert: { transition: 'new table as inserted', rows: ['inserted'] },
   delete: { transition: 'old table as deleted', rows: ['deleted'] },
   update: { transition: 'old table as deleted new table as inserted', rows: ['deleted', 'inserted'] },
 } as const
-const SOURCES = ['payouts', 'complaints'] as const
+export const SOURCES = ['payouts', 'complaints'] as const
 
 /** The filing instants of the decided complaints a statement changed, before and after. */
 const DECISIONS_CHANGED = {
@@ -120,7 +120,7 @@ const DECISIONS_CHANGED = {
 } as const
 
 /** Ends a trigger on complaints: the months whose decided complaints changed are recounted. */
-function recountDecisions(event: keyof typeof DECISIONS_CHANGED): string {
+export function recountDecisions(event: keyof typeof DECISIONS_CHANGED): string {
   return `perform recount_complaint_decisions(array(
       select distinct date_trunc('month', c.created_at at time zone z.time_zone)::date
       from (${DECISIONS_CHANGED[event]}) c cross join business_settings z

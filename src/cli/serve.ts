@@ -5,11 +5,15 @@ import type { Config } from '../config.ts'
 import { EmbeddedDatabaseUnreadableError } from '../platform/database/database.ts'
 import { isCorruptionError } from '../platform/database/errors.ts'
 import { migrateToLatest } from '../platform/database/migrations.ts'
+import { drain } from '../platform/http/drain.ts'
 import { CommandError, startControlServer, type ControlServer } from '../platform/control/control.ts'
 import { createPlatform, embeddedDatabaseFolder, type Platform } from '../platform/platform.ts'
 import { startMetricsServer } from '../platform/telemetry/metrics.ts'
 import { seedDemoData } from '../seed.ts'
 import { dataCommands } from './data-commands.ts'
+
+/** How long a stop waits for kept-alive connections to end on their own before closing them. */
+const DRAIN_MS = 2000
 
 export type ServerCommand = 'start' | 'serve' | 'worker'
 
@@ -59,6 +63,8 @@ export async function runServer(config: Config, command: ServerCommand, args: st
     'Bureau is ready',
   )
   stopOnSignals(platform, async () => {
+    // Connections a load balancer keeps open end after their next response; new ones go elsewhere.
+    if (app) await drain(app, Math.min(DRAIN_MS, config.shutdownTimeoutMs / 4))
     await control?.close()
     await app?.close()
     await metrics?.close()

@@ -43,6 +43,8 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       })
     },
   })
+  // A client that dies mid-connection (a worker killed with -9) resets its socket: the capture goes on.
+  server.on('error', () => undefined)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.server.address() as AddressInfo
   return {

@@ -99,9 +99,14 @@ export async function testNginxConfig(
 }
 
 /** Starts nginx in the foreground; ready once it answers on its port. */
-export async function startNginx(site: NginxSite, files: NginxFiles): Promise<ManagedProc> {
+export async function startNginx(
+  site: NginxSite,
+  files: NginxFiles,
+  spawned?: (proc: ManagedProc) => void,
+): Promise<ManagedProc> {
   return ManagedProc.start({
     name: 'nginx',
+    ...(spawned ? { spawned } : {}),
     command: NGINX_BINARY,
     args: nginxArgs(site.folder, files),
     env: { PATH: process.env.PATH },
@@ -123,6 +128,7 @@ export async function startNginx(site: NginxSite, files: NginxFiles): Promise<Ma
 export interface AccessLogEntry {
   time: string
   request_id: string
+  client: string
   method: string
   path: string
   status: number

@@ -27,6 +27,8 @@ export interface ProcSpec {
   env: NodeJS.ProcessEnv
   cwd: string
   url?: string
+  /** Told of the process as soon as it is spawned (before it is ready), so a stop never misses it. */
+  spawned?(proc: ManagedProc): void
   /**
    * Resolves once the process is ready; `output` is what it wrote so far. `stop` is aborted when
    * the process exits or takes too long: a check that loops ends then.
@@ -118,6 +120,7 @@ export class ManagedProc implements Proc {
     this.#exitCode = undefined
     running.add(child)
     const pidFile = recordPid(child.pid, [spec.command, ...spec.args])
+    spec.spawned?.(this)
     child.stdout.setEncoding('utf8').on('data', (text: string) => (this.#output += text))
     child.stderr.setEncoding('utf8').on('data', (text: string) => (this.#output += text))
     this.#exited = new Promise((resolve) => {

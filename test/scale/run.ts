@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { PROJECT_ROOT } from '../helpers/processes.ts'
 import { NGINX_BINARY } from './nginx.ts'
 import { admin, services } from './stack.ts'
@@ -72,6 +73,10 @@ async function main(): Promise<number> {
   process.on('SIGINT', interrupt)
   process.on('SIGTERM', interrupt)
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  // The test files' processes (the runner's children, in its group) may still be stopping their stacks.
+  const groupDeadline = Date.now() + GRACE_MS
+  while (child.pid !== undefined && groupAlive(child.pid) && Date.now() < groupDeadline) await sleep(100)
+  signalTests('SIGKILL')
   clearTimeout(bound)
   const swept = await sweep(runDir, databaseServerUrl)
   rmSync(runDir, { recursive: true, force: true })
@@ -103,7 +108,22 @@ async function sweep(runDir: string, databaseServerUrl: string): Promise<string>
     await admin(databaseServerUrl, `drop database if exists ${name} with (force)`).catch(() => undefined)
     done.push(`dropped database ${name}`)
   }
+  for (const name of list(path.join(runDir, 'folders'))) {
+    const folder = readFileSync(path.join(runDir, 'folders', name), 'utf8')
+    if (!folder.startsWith(path.join(tmpdir(), 'bureau-scale-'))) continue
+    rmSync(folder, { recursive: true, force: true })
+    done.push(`removed ${folder}`)
+  }
   return done.length > 0 ? `left behind and cleaned up: ${done.join(', ')}` : ''
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function list(folder: string): string[] {

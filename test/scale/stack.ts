@@ -53,13 +53,23 @@ export interface Stack {
   stop(): Promise<void>
 }
 
+/** What a stack has started so far; `stopping` once its stop began (nothing more is started then). */
+interface Started {
+  smtp?: SmtpCapture
+  wise?: WiseServer
+  procs: ManagedProc[]
+  stopping: boolean
+}
+
 export const STACK_JWT_SECRET = 'scale-test-secret-that-is-long-enough-for-hs256-0123456789'
 const MAIN = path.join(PROJECT_ROOT, 'src', 'main.ts')
 const live = new Set<Stack>()
+let interrupted = false
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const folder = mkdtempSync(path.join(tmpdir(), 'bureau-scale-'))
-  const started: { smtp?: SmtpCapture; wise?: WiseServer; procs: ManagedProc[] } = { procs: [] }
+  recordForSweep('folders', path.basename(folder), folder)
+  const started: Started = { procs: [], stopping: false }
   const stack: Stack & { folder: string } = {
     folder,
     url: '',
@@ -76,9 +86,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (!started.wise) throw new Error('The stack has no Wise server yet')
       return started.wise
     },
-    stop: once(() => stopStack(stack, started, folder)),
+    stop: once(() => {
+      started.stopping = true
+      return stopStack(stack, started, folder)
+    }),
   }
   live.add(stack)
+  stopStacksOnSignals()
   try {
     started.smtp = await startSmtpCapture()
     started.wise = await startWiseServer()
@@ -92,7 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 async function startProcesses(
   stack: Stack,
-  started: { smtp?: SmtpCapture; wise?: WiseServer; procs: ManagedProc[] },
+  started: Started,
   options: StackOptions,
   folder: string,
 ): Promise<void> {
@@ -143,8 +157,10 @@ async function startProcesses(
     upstreams: apiPorts.map((port) => `127.0.0.1:${port}`),
   }
   const files = writeNginxConfig(site)
-  const nginx = await startNginx(site, files)
-  started.procs.push(nginx)
+  if (started.stopping) throw new Error('The stack is stopping: nginx is not started')
+  const nginx = await startNginx(site, files, (spawned) => {
+    if (!started.procs.includes(spawned)) started.procs.push(spawned)
+  })
   stack.nginx = nginx
   stack.accessLog = () => readAccessLog(files.accessLog)
 }
@@ -154,8 +170,9 @@ async function startBureau(
   command: 'serve' | 'worker',
   name: string,
   port: number | undefined,
-  started: { procs: ManagedProc[] },
+  started: Started,
 ): Promise<ManagedProc> {
+  if (started.stopping) throw new Error(`The stack is stopping: ${name} is not started`)
   const url = port === undefined ? undefined : `http://127.0.0.1:${port}`
   const proc = await ManagedProc.start({
     name,
@@ -164,6 +181,9 @@ async function startBureau(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...(port ? { PORT: String(port) } : {}) },
     cwd: PROJECT_ROOT,
     ...(url ? { url } : {}),
+    spawned: (spawned) => {
+      if (!started.procs.includes(spawned)) started.procs.push(spawned)
+    },
     ready: (output, stop) =>
       until(async () => {
         if (!output().includes('Bureau is ready')) return false
@@ -175,25 +195,23 @@ async function startBureau(
         }
       }, stop),
   })
-  started.procs.push(proc)
   return proc
 }
 
-async function stopStack(
-  stack: Stack,
-  started: { smtp?: SmtpCapture; wise?: WiseServer; procs: ManagedProc[] },
-  folder: string,
-): Promise<void> {
+async function stopStack(stack: Stack, started: Started, folder: string): Promise<void> {
   // nginx first, so no new request reaches an API that is stopping.
   const nginx = started.procs.filter((proc) => proc.name === 'nginx')
-  await Promise.all(nginx.map((proc) => proc.stop(5000)))
-  await Promise.all(started.procs.filter((proc) => proc.name !== 'nginx').map((proc) => proc.stop()))
+  // Interrupted, nobody waits for graceful stops (the services they would finish with may be gone).
+  const graceMs = interrupted ? 2000 : 15_000
+  await Promise.all(nginx.map((proc) => proc.stop(Math.min(graceMs, 5000))))
+  await Promise.all(started.procs.filter((proc) => proc.name !== 'nginx').map((proc) => proc.stop(graceMs)))
   await started.smtp?.close()
   await started.wise?.close()
   if (stack.env.REDIS_URL && stack.env.REDIS_PREFIX) {
     await forgetRedisKeys(stack.env.REDIS_URL, stack.env.REDIS_PREFIX).catch(() => undefined)
   }
   rmSync(folder, { recursive: true, force: true })
+  forgetForSweep('folders', path.basename(folder))
   live.delete(stack)
 }
 
@@ -223,14 +241,9 @@ export interface FreshDatabase {
 /** A new, empty database on the PostgreSQL server of `serverUrl`; drop it when done. */
 export async function freshDatabase(serverUrl: string): Promise<FreshDatabase> {
   const name = `bureau_scale_${randomBytes(6).toString('hex')}`
+  // Noted first: a test file killed right after the creation still leaves it to the runner's sweep.
+  recordForSweep('databases', name, serverUrl)
   await admin(serverUrl, `create database ${name}`)
-  // The runner drops what a crashed test file left behind.
-  const runDir = process.env.SCALE_RUN_DIR
-  const record = runDir ? path.join(runDir, 'databases', name) : undefined
-  if (record && runDir) {
-    mkdirSync(path.dirname(record), { recursive: true })
-    writeFileSync(record, serverUrl)
-  }
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return {
@@ -238,9 +251,25 @@ export async function freshDatabase(serverUrl: string): Promise<FreshDatabase> {
     name,
     drop: once(async () => {
       await admin(serverUrl, `drop database if exists ${name} with (force)`)
-      if (record) rmSync(record, { force: true })
+      forgetForSweep('databases', name)
     }),
   }
+}
+
+/*
+ * What a test file leaves behind when it dies before stopping it (SIGKILL, the runner's bound) is
+ * noted under SCALE_RUN_DIR, and the runner removes it: databases, and the stacks' folders.
+ */
+function recordForSweep(kind: 'databases' | 'folders', name: string, content: string): void {
+  const runDir = process.env.SCALE_RUN_DIR
+  if (!runDir) return
+  mkdirSync(path.join(runDir, kind), { recursive: true })
+  writeFileSync(path.join(runDir, kind, name), content)
+}
+
+function forgetForSweep(kind: 'databases' | 'folders', name: string): void {
+  const runDir = process.env.SCALE_RUN_DIR
+  if (runDir) rmSync(path.join(runDir, kind, name), { force: true })
 }
 
 export async function admin(serverUrl: string, statement: string): Promise<void> {
@@ -280,11 +309,18 @@ function once(action: () => Promise<void>): () => Promise<void> {
 
 /** Ctrl-C or a SIGTERM to the test: every live stack is stopped before the process exits. */
 function stopAllAndExit(signal: NodeJS.Signals): void {
+  interrupted = true
   const force = setTimeout(() => process.exit(130), 30_000)
   force.unref()
   void Promise.allSettled([...live].map((stack) => stack.stop())).then(() => {
     process.exit(signal === 'SIGINT' ? 130 : 143)
   })
 }
-process.once('SIGINT', stopAllAndExit)
-process.once('SIGTERM', stopAllAndExit)
+let handlingSignals = false
+/** Installed by the first stack, so a process that only imports this file (the runner) keeps its own. */
+function stopStacksOnSignals(): void {
+  if (handlingSignals) return
+  handlingSignals = true
+  process.once('SIGINT', stopAllAndExit)
+  process.once('SIGTERM', stopAllAndExit)
+}

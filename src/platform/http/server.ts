@@ -25,6 +25,7 @@ import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { nameRequestSpan, tracingActive } from '../telemetry/tracing.ts'
 import { AppError, invalidFields } from '../errors.ts'
 import { builtConsole, type ConsoleShell } from './console.ts'
+import { closeConnectionsWhenDraining } from './drain.ts'
 import { errorHandler } from './error-handler.ts'
 import { isGuard, requiresBearer } from './guards.ts'
 import { problem, sendProblem } from './problem.ts'
@@ -99,7 +100,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req-${randomUUID()}`
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    // A stop drains first (drain.ts): requests still arriving on open connections are served.
+    return503OnClosing: false,
     // URLs the router cannot read (a bad escape, an overlong parameter) get the API's error shape too;
     // no hook runs for them, so the request id is set here.
     frameworkErrors: (error, request, reply) => {
@@ -117,6 +119,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  closeConnectionsWhenDraining(app)
   if (tracingActive()) {
     app.addHook('onRequest', async (request) => {
       // The template, not the path: a span name per id would make every request its own operation.

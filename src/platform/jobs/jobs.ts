@@ -138,6 +138,15 @@ const MAX_RETRY_DELAY_SECONDS = 3600
 /** Where a job's data carries the trace context it was enqueued in (only while tracing). */
 const TRACE_KEY = '__trace'
 const SCHEMA = 'pgboss'
+/*
+ * A worker that dies (kill -9, a lost machine) stops its jobs' heartbeats: the housekeeping of any
+ * other worker hands them to another attempt within these seconds plus one housekeeping pass, instead
+ * of after their whole expiry (minutes). A live worker refreshes the heartbeat every half of it, so a
+ * slow job is never taken from a worker that is still running it. Only on PostgreSQL: embedded, the
+ * API and the worker are one process, and nobody else could take the job over.
+ */
+const HEARTBEAT_SECONDS = 10
+const HOUSEKEEPING_INTERVAL_SECONDS = 10
 
 export interface JobsOptions {
   /** Time zone of cron schedules (default UTC). */
@@ -167,6 +176,8 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
     backend: database.kind === 'pglite' ? 'pglite' : 'postgres',
     schema: SCHEMA,
     supervise: options.maintenance,
+    superviseIntervalSeconds: HOUSEKEEPING_INTERVAL_SECONDS,
+    monitorIntervalSeconds: HOUSEKEEPING_INTERVAL_SECONDS,
     schedule: options.maintenance,
     migrate: true,
   })
@@ -279,6 +290,7 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
           retryBackoff: true,
           retryDelayMax: MAX_RETRY_DELAY_SECONDS,
           expireInSeconds: definition.expireInSeconds ?? 300,
+          ...(database.kind === 'postgres' ? { heartbeatSeconds: HEARTBEAT_SECONDS } : {}),
           deadLetter: DEAD_LETTER_QUEUE,
         }
         if ((await boss.getQueue(definition.name)) === null)
