@@ -11,6 +11,7 @@ import type { ErrorReports } from '../telemetry/error-reports.ts'
 import { inJobSpan, traceCarrier } from '../telemetry/tracing.ts'
 import { acrossDatabaseOutage } from './database-outage.ts'
 import { bossDatabase, bossExecutor } from './boss-database.ts'
+import { withTraceContext, withoutTraceContext } from './trace-context.ts'
 
 /** What a handler knows about the job it runs. */
 export interface JobContext {
@@ -135,8 +136,6 @@ export interface Jobs {
 /** Where jobs go once their retries are used up: kept for a person to inspect and re-drive. */
 export const DEAD_LETTER_QUEUE = 'dead-letter'
 const MAX_RETRY_DELAY_SECONDS = 3600
-/** Where a job's data carries the trace context it was enqueued in (only while tracing). */
-const TRACE_KEY = '__trace'
 const SCHEMA = 'pgboss'
 /*
  * A worker that dies (kill -9, a lost machine) stops its jobs' heartbeats: the housekeeping of any
@@ -266,7 +265,7 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
         throw new Error(`Invalid payload for job "${job.name}": ${problems.join('; ')}`)
       }
       const enqueuedIn = traceCarrier()
-      const data = enqueuedIn ? { ...(payload as object), [TRACE_KEY]: enqueuedIn } : (payload as object)
+      const data = withTraceContext(payload, enqueuedIn)
       // pg-boss's own look-ups during send must use the same transaction (see bossDatabase).
       return withOpenTransaction(options.executor, () =>
         boss.send(job.name, data, {
@@ -390,18 +389,4 @@ export function createJobs(database: Database, logger: Logger, options: JobsOpti
       return counted?.waiting ?? 0
     },
   }
-}
-
-/** A job's payload without the trace context `send` added to its data, and that context. */
-function withoutTraceContext(data: unknown): {
-  payload: unknown
-  enqueuedIn: Record<string, string> | undefined
-} {
-  if (typeof data !== 'object' || data === null || !(TRACE_KEY in data)) {
-    return { payload: data, enqueuedIn: undefined }
-  }
-  const { [TRACE_KEY]: carried, ...payload } = data as Record<string, unknown>
-  const enqueuedIn =
-    typeof carried === 'object' && carried !== null ? (carried as Record<string, string>) : undefined
-  return { payload, enqueuedIn }
 }
